@@ -1,0 +1,70 @@
+/**
+ * Schemas for the documented error bodies of the contract:
+ * `{ statusCode, error?, message }` plus the documented extra fields
+ * (`quotas` on `QUOTA_EXCEEDED`; `issues` and `problem` on a 400 that says
+ * where; `correlationId` on a 5xx).
+ * Decoding ignores unknown fields; encoding writes exactly these fields.
+ *
+ * @module
+ */
+import { Schema } from "effect"
+
+/**
+ * One account quota, as Centrapay documents it. `limit` and `usage` are
+ * BigNumber strings on the wire; numbers are accepted too and kept as sent.
+ *
+ * @category schemas
+ */
+export const Quota = Schema.Struct({
+  type: Schema.String,
+  limit: Schema.Union([Schema.String, Schema.Finite]),
+  usage: Schema.Union([Schema.String, Schema.Finite]),
+  assetType: Schema.optionalKey(Schema.String),
+  period: Schema.optionalKey(Schema.String),
+  interval: Schema.optionalKey(Schema.String)
+})
+
+/** @category models */
+export type Quota = typeof Quota.Type
+
+/**
+ * Where a malformed request went wrong: a path whose first element names the
+ * part of the request (`body`, `path`, `query`, `header`), and what is wrong.
+ *
+ * @category schemas
+ */
+export const Issue = Schema.Struct({
+  path: Schema.Array(Schema.Union([Schema.String, Schema.Int])),
+  message: Schema.String
+})
+
+/** @category models */
+export type Issue = typeof Issue.Type
+
+/**
+ * The error body as it travels. `statusCode` is optional on decode because
+ * some documented bodies omit it (the HTTP status wins anyway); `encodeError`
+ * always writes it, with the reason phrase in `error`.
+ *
+ * @category schemas
+ */
+export const ErrorBody = Schema.Struct({
+  statusCode: Schema.optionalKey(Schema.Int),
+  error: Schema.optionalKey(Schema.String),
+  message: Schema.String,
+  quotas: Schema.optionalKey(Schema.Array(Quota)),
+  issues: Schema.optionalKey(Schema.Array(Issue)),
+  problem: Schema.optionalKey(Schema.String),
+  correlationId: Schema.optionalKey(Schema.String)
+})
+
+/** @category models */
+export type ErrorBody = typeof ErrorBody.Type
+
+/**
+ * `ErrorBody` from and to a JSON string: the one definition both
+ * `decodeResponse` and `encodeError` go through.
+ *
+ * @category schemas
+ */
+export const ErrorBodyFromJson = Schema.fromJsonString(ErrorBody)

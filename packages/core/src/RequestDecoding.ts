@@ -1,0 +1,104 @@
+/**
+ * Decoding what a request carries (body, path and query parameters,
+ * headers) into typed values, failing with the contract's 400: an
+ * unsupported content type, a body that is not JSON, or a value that fails
+ * its schema, each told apart by `problem` and located by `issues`.
+ * The adapters call these; so can any server.
+ *
+ * @module
+ */
+import { Effect, Result, Schema } from "effect"
+import { MalformedRequest } from "./ApiError.ts"
+import type { Issue } from "./ErrorBody.ts"
+import { issuesOf } from "./ResponseCodec.ts"
+
+/**
+ * Where in the request a value came from; the first element of each issue's
+ * path.
+ *
+ * @category models
+ */
+export type Location = "body" | "path" | "query" | "header"
+
+const sentence = (issues: ReadonlyArray<Issue>): string =>
+  issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")
+
+/**
+ * The 400 for a Schema failure at a location: its message names each path
+ * (`path.merchantConfigId: Expected a merchant config ID starting with "mc_"`).
+ *
+ * @category converting
+ */
+export const fromSchemaError = (error: Schema.SchemaError, location: Location): MalformedRequest => {
+  const issues = issuesOf(error, location)
+  const [first, ...rest] = issues
+  return new MalformedRequest({
+    message: issues.length > 0 ? sentence(issues) : `Invalid ${location}`,
+    problem: "schema-mismatch",
+    ...(first === undefined ? {} : { issues: [first, ...rest] })
+  })
+}
+
+/**
+ * Decodes a value from one part of the request with a schema; a failure is
+ * the 400 naming each bad field.
+ *
+ * @category decoding
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { ObjectId, RequestDecoding } from "@centrapay-effect/core"
+ * const params = RequestDecoding.decode(Schema.Struct({ merchantConfigId: ObjectId.MerchantConfigId }), "path")
+ * params({ merchantConfigId: "c_1" }) // fails: MalformedRequest naming path.merchantConfigId and "mc_"
+ * ```
+ */
+export const decode = <A, I>(schema: Schema.Codec<A, I>, location: Location) => {
+  const decodeResult = Schema.decodeUnknownResult(schema)
+  return (input: unknown): Effect.Effect<A, MalformedRequest> => {
+    const result = decodeResult(input, { errors: "all" })
+    return Result.isSuccess(result)
+      ? Effect.succeed(result.success)
+      : Effect.fail(fromSchemaError(result.failure, location))
+  }
+}
+
+const isJsonContentType = (contentType: string | undefined): boolean => {
+  if (contentType === undefined) return false
+  const mediaType = contentType.split(";")[0]?.trim().toLowerCase() ?? ""
+  return mediaType === "application/json" || (mediaType.startsWith("application/") && mediaType.endsWith("+json"))
+}
+
+const parseJson = Schema.decodeUnknownResult(Schema.fromJsonString(Schema.Unknown))
+
+/**
+ * Decodes a JSON request body: the content type must be JSON
+ * (`application/json` or `application/*+json`), the text must parse, and the
+ * value must match the schema. Each failure is a 400 with its own `problem`.
+ *
+ * @category decoding
+ */
+export const decodeJsonBody = <A, I>(schema: Schema.Codec<A, I>) => {
+  const decodeValue = decode(schema, "body")
+  return (text: string, contentType: string | undefined): Effect.Effect<A, MalformedRequest> => {
+    if (!isJsonContentType(contentType)) {
+      return Effect.fail(
+        new MalformedRequest({
+          message: `Expected Content-Type: application/json, got ${contentType === undefined ? "none" : JSON.stringify(contentType)}`,
+          problem: "unsupported-content-type",
+          issues: [{ path: ["header", "content-type"], message: "Expected application/json" }]
+        })
+      )
+    }
+    const json = parseJson(text)
+    if (Result.isFailure(json)) {
+      return Effect.fail(
+        new MalformedRequest({
+          message: "The request body is not valid JSON",
+          problem: "invalid-json",
+          issues: [{ path: ["body"], message: "Expected valid JSON" }]
+        })
+      )
+    }
+    return decodeValue(json.success)
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * `@centrapay-effect/core`: Centrapay's HTTP status contract as typed Effect
+ * errors. One definition of each error drives decode, encode, retry and the
+ * adapters.
+ *
+ * @module
+ */
+
+/** The error classes, their union, guards and classification. */
+export * as ApiError from "./ApiError.ts"
+/** Debugging checklists attached to errors. */
+export * as DebugHint from "./DebugHint.ts"
+/** Endpoint contracts: documented business codes as literal types. */
+export * as Endpoint from "./Endpoint.ts"
+/** Wire schemas of the documented error bodies. */
+export * as ErrorBody from "./ErrorBody.ts"
+/** Prefixed object-ID schemas (`mc_…`, `c_…`). */
+export * as ObjectId from "./ObjectId.ts"
+/** Request body/path/query decoding into the contract's 400. */
+export * as RequestDecoding from "./RequestDecoding.ts"
+/** Decode (response → typed error) and encode (typed error → response). */
+export * as ResponseCodec from "./ResponseCodec.ts"
+/** The retry policy as data and Schedules. */
+export * as RetryPolicy from "./RetryPolicy.ts"
+/** Which statuses and failures are retryable, as data. */
+export * as RetryTable from "./RetryTable.ts"
+/** The neutral response form decode reads and encode writes. */
+export * as WireResponse from "./WireResponse.ts"
