@@ -379,6 +379,8 @@ export const isRetryable = (error: ApiError): boolean => {
   }
 }
 
+const noHints: ReadonlyArray<DebugHint.DebugHint> = []
+
 /**
  * The debugging checklist for an error: the contract's 400 checklist for a
  * malformed request (or a business 400/404 on a legacy endpoint, where it
@@ -396,7 +398,7 @@ export const hints = (error: ApiError): ReadonlyArray<DebugHint.DebugHint> => {
     case "RouteNotFound":
       return DebugHint.routeNotFound
     default:
-      return isRetryable(error) ? DebugHint.transient : []
+      return isRetryable(error) ? DebugHint.transient : noHints
   }
 }
 
