@@ -1,0 +1,81 @@
+import { ApiError, Endpoint, ResponseCodec } from "@centrapay-effect/core"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Result } from "effect"
+import { CancelRequest, CreateAssetTransfer } from "./arbitraries.ts"
+
+type TransferCode = Endpoint.Messages<typeof CreateAssetTransfer>
+
+/** What a client does with each documented code: the switch must stay exhaustive. */
+const advice = (error: Endpoint.DecodedError<TransferCode>): string => {
+  if (error._tag !== "BusinessRuleViolation") return error._tag
+  if (!error.documented) return `undocumented ${error.message}`
+  switch (error.message) {
+    case "INSUFFICIENT_WALLET_BALANCE":
+      return "top up"
+    case "QUOTA_EXCEEDED":
+      return `quota ${error.quotas?.[0]?.type ?? "?"}`
+    case "ASSET_NOT_ACTIVE":
+    case "RECIPIENT_MISSING":
+    case "INVALID_ASSET_TYPE":
+      return "fix the transfer"
+    default:
+      return error satisfies never
+  }
+}
+
+const decodeTransfer = (status: number, body: unknown) => {
+  const result = ResponseCodec.decode({ status, body: JSON.stringify(body) }, { endpoint: CreateAssetTransfer })
+  if (Result.isSuccess(result)) throw new Error("expected a failure")
+  return result.failure
+}
+
+describe("endpoint contracts", () => {
+  it("declares documented codes once, with the status each is answered with", () => {
+    expect(CreateAssetTransfer).toMatchObject({
+      id: "POST /api/asset-transfers",
+      method: "POST",
+      path: "/api/asset-transfers"
+    })
+    expect([...CancelRequest.businessStatus]).toEqual([
+      ["REQUEST_NOT_FOUND", 400],
+      ["REQUEST_EXPIRED", 400],
+      ["REQUEST_PAID", 404]
+    ])
+    expect(CancelRequest.deprecated).toBe(true)
+  })
+
+  it("plain phrases in a table document the general table, not business codes", () => {
+    const Onboard = Endpoint.make("POST /api/businesses/onboard", { 400: ["Bad Request"], 401: ["Unauthorized"] })
+    expect(Onboard.businessStatus.size).toBe(0)
+    const error = Result.isFailure(
+      ResponseCodec.decode({ status: 400, body: '{"message":"Bad Request"}' }, { endpoint: Onboard })
+    )
+    expect(error).toBe(true)
+  })
+
+  it("a client branches exhaustively on the literal union", () => {
+    expect(advice(decodeTransfer(403, { message: "INSUFFICIENT_WALLET_BALANCE" }))).toBe("top up")
+    expect(
+      advice(decodeTransfer(403, { message: "QUOTA_EXCEEDED", quotas: [{ type: "spend", limit: "1", usage: "2" }] }))
+    ).toBe("quota spend")
+    expect(advice(decodeTransfer(403, { message: "BRAND_NEW_RULE" }))).toBe("undocumented BRAND_NEW_RULE")
+    expect(advice(decodeTransfer(403, { message: "Forbidden" }))).toBe("ResourceForbidden")
+  })
+
+  it("a server fails only with documented codes, answered with their documented status", async () => {
+    const handler: Effect.Effect<never, Endpoint.HandlerError<typeof CancelRequest>> = Effect.fail(
+      Endpoint.violation(CancelRequest, "REQUEST_PAID")
+    )
+    const error = await Effect.runPromise(Effect.flip(handler))
+    expect(ResponseCodec.encode(error).status).toBe(404)
+
+    // @ts-expect-error: REQUEST_PAID is not documented for asset transfers
+    Endpoint.violation(CreateAssetTransfer, "REQUEST_PAID")
+    const madeUp = Effect.gen(function* () {
+      return yield* new ApiError.BusinessRuleViolation({ status: 403, message: "MADE_UP", documented: true })
+    })
+    // @ts-expect-error: a plain BusinessRuleViolation's message is any string, so it is not a HandlerError
+    const rejected: Effect.Effect<never, Endpoint.HandlerError<typeof CreateAssetTransfer>> = madeUp
+    expect(rejected).toBeDefined()
+  })
+})
