@@ -178,7 +178,7 @@ export const documents = <M extends string>(endpoint: Endpoint<M>, status: numbe
  */
 export const violation = <M extends string>(
   endpoint: Endpoint<M>,
-  message: M,
+  message: NoInfer<M>,
   extra?: { readonly quotas?: ReadonlyArray<Quota> }
 ): DocumentedViolation<M> => {
   const error = new ApiError.BusinessRuleViolation({

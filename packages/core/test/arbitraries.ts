@@ -68,11 +68,13 @@ export const wireError: fc.Arbitrary<{
   message.map((m) => ({ error: new ApiError.Unauthorized({ message: m }), endpoint: undefined })),
   phrase.map((m) => ({ error: new ApiError.ResourceForbidden({ message: m }), endpoint: undefined })),
   message.map((m) => ({ error: new ApiError.RouteNotFound({ message: m }), endpoint: undefined })),
-  fc.tuple(fc.constantFrom(...endpoints), fc.nat(), optional("quotas", quotas)).map(([endpoint, index, q]) => {
-    const codes = [...endpoint.businessStatus.keys()]
-    const code = codes[index % codes.length] ?? "QUOTA_EXCEEDED"
-    return { error: Endpoint.violation(endpoint, code, q), endpoint }
-  }),
+  fc
+    .tuple(fc.constantFrom<Endpoint.Endpoint<string>>(...endpoints), fc.nat(), optional("quotas", quotas))
+    .map(([endpoint, index, q]) => {
+      const codes = [...endpoint.businessStatus.keys()]
+      const code = codes[index % codes.length] ?? "QUOTA_EXCEEDED"
+      return { error: Endpoint.violation(endpoint, code, q), endpoint }
+    }),
   fc
     .tuple(businessCode, fc.option(fc.constantFrom(...endpoints), { nil: undefined }), optional("quotas", quotas))
     .filter(([code, endpoint]) => endpoint === undefined || !Endpoint.documents(endpoint, 403, code))
