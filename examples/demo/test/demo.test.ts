@@ -1,0 +1,29 @@
+import { execFile } from "node:child_process"
+import { fileURLToPath } from "node:url"
+import { promisify } from "node:util"
+import { describe, expect, it } from "@effect/vitest"
+
+const main = fileURLToPath(new URL("../src/main.ts", import.meta.url))
+
+describe("npm start demo", () => {
+  it("prints every status class with its typed result and retry decision, and exits 0", async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [main], { timeout: 60_000 })
+    for (const tag of [
+      "Success",
+      "MalformedRequest",
+      "Unauthorized",
+      "ResourceForbidden",
+      "BusinessRuleViolation",
+      "RouteNotFound",
+      "TooManyRequests",
+      "ServerError",
+      "UndecodableResponse",
+      "UnexpectedStatus"
+    ]) {
+      expect(stdout).toContain(tag)
+    }
+    expect(stdout).toMatch(/429 Retry-After: 3\s+TooManyRequests\s+RATE_LIMIT_EXCEEDED\s+retry in 3s \(retry-after\)/)
+    expect(stdout).toMatch(/429 Retry-After: 120\s+TooManyRequests\s+RATE_LIMIT_EXCEEDED\s+stop: retry-after-too-long/)
+    expect(stdout).toMatch(/404 legacy REQUEST_PAID\s+BusinessRuleViolation\s+REQUEST_PAID \(documented\)/)
+  })
+})
