@@ -12,6 +12,8 @@ export * as ApiError from "./ApiError.ts"
 export * as DebugHint from "./DebugHint.ts"
 /** Endpoint contracts: documented business codes as literal types. */
 export * as Endpoint from "./Endpoint.ts"
+/** Finds the endpoint contract a concrete request path belongs to. */
+export * as EndpointMatcher from "./EndpointMatcher.ts"
 /** Wire schemas of the documented error bodies. */
 export * as ErrorBody from "./ErrorBody.ts"
 /** Prefixed object-ID schemas (`mc_…`, `c_…`). */
@@ -20,6 +22,14 @@ export * as ObjectId from "./ObjectId.ts"
 export * as RequestDecoding from "./RequestDecoding.ts"
 /** Decode (response → typed error) and encode (typed error → response). */
 export * as ResponseCodec from "./ResponseCodec.ts"
+/** Routing requests to handlers by endpoint contract; unknown routes are 404s. */
+export * as Router from "./Router.ts"
+/** The neutral request a server handler sees, and its decoders. */
+export * as ServerRequest from "./ServerRequest.ts"
+/** The neutral response, response headers, and the mapping of a whole outcome to a response. */
+export * as ServerResponse from "./ServerResponse.ts"
+/** Runs a server program per request: layer built once, deadline, never rejects. */
+export * as ServerRuntime from "./ServerRuntime.ts"
 /** The retry policy as data and Schedules. */
 export * as RetryPolicy from "./RetryPolicy.ts"
 /** Which statuses and failures are retryable, as data. */

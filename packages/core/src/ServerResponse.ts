@@ -1,0 +1,190 @@
+/**
+ * The framework-neutral response a server handler produces, the headers a
+ * handler sets along the way (kept on error responses too), and the one
+ * function that turns a handler's whole outcome — success, typed failure,
+ * defect or interruption — into a response.
+ *
+ * @module
+ */
+import { Cause, Context, Duration, Effect, Exit, Option } from "effect"
+import * as ApiError from "./ApiError.ts"
+import * as ResponseCodec from "./ResponseCodec.ts"
+
+/**
+ * A response ready for an adapter to translate. Header names are lower case;
+ * a header with several values (`set-cookie`) keeps them all.
+ *
+ * @category models
+ */
+export interface ServerResponse {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string | ReadonlyArray<string>>>
+  readonly body: string
+}
+
+/**
+ * A JSON response.
+ *
+ * @category constructors
+ * @example
+ * ```ts
+ * import { ServerResponse } from "@centrapay-effect/core"
+ * ServerResponse.json({ id: "mc_1" }, { status: 200 })
+ * ```
+ */
+export const json = (
+  value: unknown,
+  options?: { readonly status?: number; readonly headers?: ServerResponse["headers"] }
+): ServerResponse => ({
+  status: options?.status ?? 200,
+  headers: { "content-type": "application/json", ...options?.headers },
+  body: JSON.stringify(value) ?? "null"
+})
+
+/**
+ * A response with no body (`204` by default).
+ *
+ * @category constructors
+ */
+export const empty = (options?: {
+  readonly status?: number
+  readonly headers?: ServerResponse["headers"]
+}): ServerResponse => ({
+  status: options?.status ?? 204,
+  headers: { ...options?.headers },
+  body: ""
+})
+
+/**
+ * Headers a handler sets while it runs. They are added to whatever response
+ * ends the request — a typed error's or a defect's included — so a
+ * `Set-Cookie` set before a failure is not lost.
+ *
+ * @category services
+ */
+export class ResponseHeaders extends Context.Service<ResponseHeaders, Map<string, Array<string>>>()(
+  "@centrapay-effect/core/ServerResponse/ResponseHeaders"
+) {}
+
+/**
+ * Adds a header value to the response being built (repeated names keep every
+ * value, as `Set-Cookie` needs).
+ *
+ * @category headers
+ * @example
+ * ```ts
+ * import { ServerResponse } from "@centrapay-effect/core"
+ * ServerResponse.appendHeader("set-cookie", "session=abc; HttpOnly")
+ * ```
+ */
+export const appendHeader = (name: string, value: string): Effect.Effect<void, never, ResponseHeaders> =>
+  ResponseHeaders.use((headers) =>
+    Effect.sync(() => {
+      const key = name.toLowerCase()
+      const values = headers.get(key)
+      if (values === undefined) headers.set(key, [value])
+      else values.push(value)
+    })
+  )
+
+/**
+ * Sets a header on the response being built, replacing earlier values.
+ *
+ * @category headers
+ */
+export const setHeader = (name: string, value: string): Effect.Effect<void, never, ResponseHeaders> =>
+  ResponseHeaders.use((headers) => Effect.sync(() => void headers.set(name.toLowerCase(), [value])))
+
+// The response's own headers win, except set-cookie, whose values add up.
+const withCarried = (response: ServerResponse, carried: ReadonlyMap<string, ReadonlyArray<string>>): ServerResponse => {
+  if (carried.size === 0) return response
+  const headers: Record<string, string | ReadonlyArray<string>> = {}
+  for (const [name, values] of carried) headers[name] = values.length === 1 ? (values[0] ?? "") : values
+  for (const [name, value] of Object.entries(response.headers)) {
+    const earlier = headers[name]
+    headers[name] = name === "set-cookie" && earlier !== undefined ? [earlier, value].flat() : value
+  }
+  return { ...response, headers }
+}
+
+/**
+ * How long a client should wait before retrying a request that was cut off
+ * (a deadline or shutdown interrupted the handler).
+ *
+ * @category constants
+ */
+export const interruptedRetryAfter: Duration.Duration = Duration.seconds(1)
+
+/**
+ * What `fromExit` decided, and the cause to log when the outcome was not a
+ * documented one (a defect, an unknown failure, an interruption).
+ *
+ * @category models
+ */
+export interface Outcome {
+  readonly response: ServerResponse
+  readonly unexpected: Cause.Cause<unknown> | undefined
+}
+
+/**
+ * Maps a handler's whole outcome to a response:
+ *
+ * - success → the response, with the headers the handler set;
+ * - a failure with one of the contract's errors → its documented encoding
+ *   (a `ServerError` without a correlation id gets the request's);
+ * - any other failure, or a defect → 500 with a generic message and the
+ *   correlation id in body and `x-request-id`, never the cause;
+ * - interruption only (a deadline) → 503 with `Retry-After`.
+ *
+ * @category converting
+ */
+export const fromExit = (
+  exit: Exit.Exit<ServerResponse, unknown>,
+  context: { readonly requestId: string; readonly headers?: ReadonlyMap<string, ReadonlyArray<string>> }
+): Outcome => {
+  const carried = context.headers ?? new Map<string, ReadonlyArray<string>>()
+  if (Exit.isSuccess(exit)) return { response: withCarried(exit.value, carried), unexpected: undefined }
+  const failure = Cause.findErrorOption(exit.cause)
+  if (Option.isSome(failure) && ApiError.isApiError(failure.value)) {
+    return { response: withCarried(fromError(failure.value, context.requestId), carried), unexpected: undefined }
+  }
+  const interrupted = Cause.hasInterruptsOnly(exit.cause)
+  const error = new ApiError.ServerError({
+    status: interrupted ? 503 : 500,
+    message: ResponseCodec.reasonPhrase(interrupted ? 503 : 500),
+    correlationId: context.requestId,
+    ...(interrupted ? { retryAfter: interruptedRetryAfter } : {})
+  })
+  return { response: withCarried(ResponseCodec.encode(error), carried), unexpected: exit.cause }
+}
+
+/**
+ * The documented response for one of the contract's errors; a server error
+ * without a correlation id is given `requestId`.
+ *
+ * @category converting
+ */
+export const fromError = (error: ApiError.ApiError, requestId: string): ServerResponse =>
+  ResponseCodec.encode(
+    error._tag === "ServerError" && error.correlationId === undefined
+      ? new ApiError.ServerError({ ...error, correlationId: requestId })
+      : error
+  )
+
+/**
+ * The response of last resort, for when even mapping a failure failed: a
+ * plain, valid contract 500. Adapters use it so that nothing ever escapes to
+ * the platform as an exception.
+ *
+ * @category constructors
+ */
+export const lastResort = (requestId: string): ServerResponse => ({
+  status: 500,
+  headers: { "content-type": "application/json", "x-request-id": requestId },
+  body: JSON.stringify({
+    statusCode: 500,
+    error: "Internal Server Error",
+    message: "Internal Server Error",
+    correlationId: requestId
+  })
+})
