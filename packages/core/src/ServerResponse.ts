@@ -8,6 +8,7 @@
  */
 import { Cause, Context, Duration, Effect, Exit, Option } from "effect"
 import * as ApiError from "./ApiError.ts"
+import { definedEntry } from "./internal/record.ts"
 import * as ResponseCodec from "./ResponseCodec.ts"
 
 /**
@@ -167,7 +168,12 @@ export const fromExit = (
 export const fromError = (error: ApiError.ApiError, requestId: string): ServerResponse =>
   ResponseCodec.encode(
     error._tag === "ServerError" && error.correlationId === undefined
-      ? new ApiError.ServerError({ ...error, correlationId: requestId })
+      ? new ApiError.ServerError({
+          status: error.status,
+          message: error.message,
+          correlationId: requestId,
+          ...definedEntry("retryAfter", error.retryAfter)
+        })
       : error
   )
 

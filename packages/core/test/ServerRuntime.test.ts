@@ -8,7 +8,7 @@ import {
   ServerRuntime
 } from "@centrapay-effect/core"
 import { describe, expect, it } from "@effect/vitest"
-import { Context, Effect, Layer, Schema } from "effect"
+import { Context, Duration, Effect, Layer, Schema } from "effect"
 
 const CreateAssetTransfer = Endpoint.make("POST /api/asset-transfers", {
   403: ["INSUFFICIENT_WALLET_BALANCE", "QUOTA_EXCEEDED"]
@@ -16,6 +16,7 @@ const CreateAssetTransfer = Endpoint.make("POST /api/asset-transfers", {
 const GetMerchantConfig = Endpoint.make("GET /api/merchant-configs/{merchantConfigId}", {})
 const Boom = Endpoint.make("GET /boom", {})
 const Slow = Endpoint.make("GET /slow", {})
+const Busy = Endpoint.make("GET /busy", {})
 
 class Wallets extends Context.Service<Wallets, { readonly balance: number }>()("test/Wallets") {}
 
@@ -51,7 +52,12 @@ const app = Router.toHandler(
           : Effect.fail(new ApiError.ResourceForbidden({ message: "Forbidden" }))
     ),
     Router.add(Boom, () => Effect.die(new Error("database password is hunter2"))),
-    Router.add(Slow, () => Effect.never)
+    Router.add(Slow, () => Effect.never),
+    Router.add(Busy, () =>
+      Effect.fail(
+        new ApiError.ServerError({ status: 503, message: "Service Unavailable", retryAfter: Duration.seconds(5) })
+      )
+    )
   )
 )
 
@@ -116,6 +122,14 @@ describe("ServerRuntime with a router", () => {
       correlationId: "req-42"
     })
     expect(response.body).not.toMatch(/hunter2|Error:|at /)
+  })
+
+  it("a typed 5xx keeps its status and Retry-After and gets the request id as correlation id", async () => {
+    const response = await handle(request("GET", "/busy"))
+    expect(response.status).toBe(503)
+    expect(response.headers["retry-after"]).toBe("5")
+    expect(response.headers["x-request-id"]).toBe("req-42")
+    expect(JSON.parse(response.body)).toMatchObject({ message: "Service Unavailable", correlationId: "req-42" })
   })
 
   it("a deadline interrupts the program and answers 503 with Retry-After", async () => {
