@@ -230,7 +230,7 @@ export const UndecodableProblem = Schema.Literals(["empty-body", "not-json", "sc
  * A response whose body could not be read as the contract says: HTML or an
  * empty body from a proxy, or JSON that fails the wire schema. It is still
  * classified by its status (`statusClass`), so an HTML 502 is retried like
- * any 502.
+ * any 502 and an empty 429 still honours its `Retry-After`.
  *
  * @category errors
  */
@@ -239,7 +239,8 @@ export class UndecodableResponse extends Schema.TaggedError<UndecodableResponse>
   problem: UndecodableProblem,
   body: Schema.String,
   contentType: Schema.optionalKey(Schema.String),
-  issues: Schema.optionalKey(Schema.NonEmptyArray(Issue))
+  issues: Schema.optionalKey(Schema.NonEmptyArray(Issue)),
+  retryAfter: Schema.optionalKey(WholeSeconds)
 }) {
   override get message(): string {
     const what =
@@ -258,15 +259,24 @@ export class UndecodableResponse extends Schema.TaggedError<UndecodableResponse>
 }
 
 /**
- * What kind of network failure ended the call.
+ * What kind of network failure ended the call. `subrequest-limit`: the
+ * platform's cap on outgoing requests per incoming request (Cloudflare
+ * Workers) was reached, so the request was never sent.
  *
  * @category schemas
  */
-export const TransportReason = Schema.Literals(["connection-refused", "connection-reset", "dns-lookup", "other"])
+export const TransportReason = Schema.Literals([
+  "connection-refused",
+  "connection-reset",
+  "dns-lookup",
+  "subrequest-limit",
+  "other"
+])
 
 /**
  * The request never got a response: connection refused or reset, DNS
- * failure. Retryable (POST only with an idempotency key).
+ * failure, or the platform's subrequest limit. Retryable (POST only with an
+ * idempotency key), except past the subrequest limit.
  *
  * @category errors
  */
@@ -366,6 +376,7 @@ export const isApiError = (u: unknown): u is ApiError => classes.some((C) => u i
 export const isRetryable = (error: ApiError): boolean => {
   switch (error._tag) {
     case "TransportFailure":
+      return RetryTable.retryableFailures.has(error._tag) && !RetryTable.neverRetriedTransportReasons.has(error.reason)
     case "Timeout":
       return RetryTable.retryableFailures.has(error._tag)
     case "TooManyRequests":
@@ -381,24 +392,44 @@ export const isRetryable = (error: ApiError): boolean => {
 
 const noHints: ReadonlyArray<DebugHint.DebugHint> = []
 
+const hintsByClass = (statusClass: StatusClass, retryable: boolean): ReadonlyArray<DebugHint.DebugHint> => {
+  switch (statusClass) {
+    case "MalformedRequest":
+      return DebugHint.malformedRequest
+    case "Unauthorized":
+      return DebugHint.unauthorized
+    case "ResourceForbidden":
+      return DebugHint.resourceForbidden
+    case "RouteNotFound":
+      return DebugHint.routeNotFound
+    default:
+      return retryable ? DebugHint.transient : noHints
+  }
+}
+
 /**
  * The debugging checklist for an error: the contract's 400 checklist for a
- * malformed request (or a business 400/404 on a legacy endpoint, where it
- * does not apply and nothing is returned), credentials for a 401, URL and
- * verb for a 404, retry advice for transient failures.
+ * malformed request, credentials for a 401, resource id / membership / role
+ * for a 403 that is not a business rule, URL and verb for a 404, retry
+ * advice for transient failures; an unreadable response gets its status
+ * class's checklist. A business outcome (documented codes, legacy 400/404
+ * included) has none: its code says what happened.
  *
  * @category classification
  */
 export const hints = (error: ApiError): ReadonlyArray<DebugHint.DebugHint> => {
   switch (error._tag) {
-    case "MalformedRequest":
-      return DebugHint.malformedRequest
-    case "Unauthorized":
-      return DebugHint.unauthorized
-    case "RouteNotFound":
-      return DebugHint.routeNotFound
+    case "BusinessRuleViolation":
+      return noHints
+    case "UndecodableResponse":
+    case "UnexpectedStatus":
+    case "ServerError":
+      return hintsByClass(statusClassOf(error.status), isRetryable(error))
+    case "TransportFailure":
+    case "Timeout":
+      return hintsByClass("ServerError", isRetryable(error))
     default:
-      return isRetryable(error) ? DebugHint.transient : noHints
+      return hintsByClass(error._tag, isRetryable(error))
   }
 }
 

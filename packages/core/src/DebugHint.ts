@@ -1,7 +1,7 @@
 /**
  * Debugging checklists from the contract, attached to the errors they help
- * with: what to check when a request is malformed, unauthorised or routed
- * nowhere.
+ * with: what to check when a request is malformed, unauthorised, forbidden
+ * or routed nowhere, or when a failure is transient.
  *
  * @module
  */
@@ -22,6 +22,9 @@ export interface DebugHint {
     | "credentials-present"
     | "credentials-valid"
     | "account-header"
+    | "resource-id"
+    | "account-membership"
+    | "role-permission"
     | "url"
     | "retry-later"
     | "report-if-persistent"
@@ -48,6 +51,16 @@ export const unauthorized: ReadonlyArray<DebugHint> = [
     "A user token expires after an hour: refresh it through OIDC; check the API key is not revoked."
   ),
   hint("account-header", "With a user token on an org account, also send `X-Centrapay-Account`.")
+]
+
+/** The checklist for a 403 whose resource is missing or out of reach (not a business rule). @category checklists */
+export const resourceForbidden: ReadonlyArray<DebugHint> = [
+  hint("resource-id", "Check the ID refers to a resource that exists (a missing resource is a 403 too)."),
+  hint(
+    "account-membership",
+    "Check the caller is a member of the account that owns the resource (`X-Centrapay-Account`)."
+  ),
+  hint("role-permission", "Check the caller's role has the permission this operation needs.")
 ]
 
 /** The checklist for a 404 Route Not Found: a bug in the caller. @category checklists */

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import type { Schema } from "effect"
 import type { BusinessRuleViolation } from "./ApiError.ts"
 import * as ApiError from "./ApiError.ts"
 import type { Quota } from "./ErrorBody.ts"
@@ -52,8 +53,10 @@ export interface Endpoint<M extends string = string> {
   readonly deprecated: boolean
   /** Every documented (status, message) pair, as declared. */
   readonly errors: ReadonlyArray<{ readonly status: number; readonly message: string }>
-  /** The status each documented business code is answered with. */
+  /** The status each documented business code is answered with (the first one declared, if several). */
   readonly businessStatus: ReadonlyMap<string, number>
+  /** Every documented business outcome, as `"<status> <code>"`. */
+  readonly businessOutcomes: ReadonlySet<string>
   /** Phantom: the literal union of documented business codes. */
   readonly "~messages"?: M
 }
@@ -109,6 +112,10 @@ export type HandlerError<E extends Endpoint<string>> =
  */
 export type Messages<E> = E extends Endpoint<infer M> ? M : never
 
+const methods: ReadonlySet<string> = new Set<Method>(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+
+const isMethod = (method: string): method is Method => methods.has(method)
+
 /**
  * Declares an endpoint and its documented errors.
  *
@@ -134,13 +141,17 @@ export const make = <const Route extends `${Method} /${string}`, const Table ext
   options?: { readonly deprecated?: boolean }
 ): Endpoint<BusinessCodes<Table>> => {
   const space = route.indexOf(" ")
-  const method = route.slice(0, space) as Method
+  const method = route.slice(0, space)
+  if (!isMethod(method)) throw new TypeError(`Unknown HTTP method in route "${route}"`)
   const declared = Object.entries(errors).flatMap(([status, messages]) =>
     messages.map((message) => ({ status: Number(status), message }))
   )
   const businessStatus = new Map<string, number>()
+  const businessOutcomes = new Set<string>()
   for (const { status, message } of declared) {
-    if (ApiError.isBusinessCode(message) && status >= 400 && status <= 499) businessStatus.set(message, status)
+    if (!ApiError.isBusinessCode(message) || status < 400 || status > 499) continue
+    if (!businessStatus.has(message)) businessStatus.set(message, status)
+    businessOutcomes.add(`${status} ${message}`)
   }
   return {
     id: route,
@@ -148,7 +159,8 @@ export const make = <const Route extends `${Method} /${string}`, const Table ext
     path: route.slice(space + 1),
     deprecated: options?.deprecated ?? false,
     errors: declared,
-    businessStatus
+    businessStatus,
+    businessOutcomes
   }
 }
 
@@ -159,7 +171,7 @@ export const make = <const Route extends `${Method} /${string}`, const Table ext
  * @category predicates
  */
 export const documents = <M extends string>(endpoint: Endpoint<M>, status: number, message: string): message is M =>
-  endpoint.businessStatus.get(message) === status
+  endpoint.businessOutcomes.has(`${status} ${message}`)
 
 /**
  * Fails a server handler with one of the endpoint's documented business
@@ -205,6 +217,44 @@ export const undocumentedViolation = (
   Object.assign(new ApiError.BusinessRuleViolation({ status, message, documented: false, ...extra }), {
     documented: false as const
   })
+
+/**
+ * An endpoint that also declares the schemas of its request body and of its
+ * success body, so a client can encode the one and decode the other.
+ * `I` is `undefined` for an endpoint that takes no body.
+ *
+ * @category models
+ */
+export interface WithSchemas<M extends string, I, A> extends Endpoint<M> {
+  /** Encodes the request body to JSON; `undefined` when the endpoint takes none. */
+  readonly requestBody: Schema.Codec<I, unknown> | undefined
+  /** Decodes a 2xx body (`undefined` when the body is empty). */
+  readonly successBody: Schema.Codec<A, unknown>
+}
+
+/**
+ * Adds request and success schemas to a declared endpoint (which is left
+ * unchanged).
+ *
+ * @category constructors
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Endpoint } from "@centrapay-effect/core"
+ *
+ * const CreateAssetTransfer = Endpoint.withSchemas(
+ *   Endpoint.make("POST /api/asset-transfers", { 403: ["INSUFFICIENT_WALLET_BALANCE", "QUOTA_EXCEEDED"] }),
+ *   {
+ *     body: Schema.Struct({ amount: Schema.String, recipient: Schema.String, idempotencyKey: Schema.String }),
+ *     success: Schema.Struct({ id: Schema.String, status: Schema.String })
+ *   }
+ * )
+ * ```
+ */
+export const withSchemas = <M extends string, A, I = undefined>(
+  endpoint: Endpoint<M>,
+  schemas: { readonly body?: Schema.Codec<I, unknown>; readonly success: Schema.Codec<A, unknown> }
+): WithSchemas<M, I, A> => ({ ...endpoint, requestBody: schemas.body, successBody: schemas.success })
 
 // The class's `message` is a string; this one was built from `M`, which the
 // type system cannot see through the constructor.

@@ -123,6 +123,7 @@ export const decode = <M extends string = never>(
   const statusClass = ApiError.statusClassOf(status)
   const unexpected = () =>
     Result.fail(new ApiError.UnexpectedStatus({ status, body: text, ...definedEntry("contentType", contentType) }))
+  const now = options?.now ?? Date.now()
   const undecodable = (problem: ApiError.UndecodableResponse["problem"], issues?: ReadonlyArray<Issue>) =>
     Result.fail(
       new ApiError.UndecodableResponse({
@@ -130,7 +131,8 @@ export const decode = <M extends string = never>(
         problem,
         body: text,
         ...definedEntry("contentType", contentType),
-        ...definedEntry("issues", nonEmpty(issues))
+        ...definedEntry("issues", nonEmpty(issues)),
+        ...definedEntry("retryAfter", retryAfterOf(received, now))
       })
     )
 
@@ -154,7 +156,6 @@ export const decode = <M extends string = never>(
   if (endpoint !== undefined && Endpoint.documents(endpoint, status, body.message)) {
     return Result.fail(Endpoint.violation(endpoint, body.message, definedEntry("quotas", body.quotas)))
   }
-  const now = options?.now ?? Date.now()
   switch (statusClass) {
     case "UnexpectedStatus":
       return unexpected()
@@ -307,8 +308,19 @@ export const encode = (error: ApiError.ApiError, options?: EncodeOptions): WireR
         }
       )
     case "UnexpectedStatus":
-    case "UndecodableResponse":
       return { status: error.status, headers: definedEntry("content-type", error.contentType), body: error.body }
+    case "UndecodableResponse":
+      return {
+        status: error.status,
+        headers: {
+          ...definedEntry("content-type", error.contentType),
+          ...definedEntry(
+            "retry-after",
+            error.retryAfter === undefined ? undefined : retryAfterHeader(error.retryAfter)
+          )
+        },
+        body: error.body
+      }
     case "TransportFailure":
       return json(502, { message: reasonPhrase(502) })
     case "Timeout":

@@ -87,7 +87,9 @@ export type RetryDecision =
     }
 
 const serverRequestedWait = (error: ApiError.ApiError): Duration.Duration | undefined =>
-  error._tag === "TooManyRequests" || error._tag === "ServerError" ? error.retryAfter : undefined
+  error._tag === "TooManyRequests" || error._tag === "ServerError" || error._tag === "UndecodableResponse"
+    ? error.retryAfter
+    : undefined
 
 /**
  * The decision after attempt number `attempt` (1-based) failed with `error`.

@@ -8,6 +8,8 @@
 
 /** The error classes, their union, guards and classification. */
 export * as ApiError from "./ApiError.ts"
+/** Centrapay's documented endpoints as typed contracts, generated from its error catalog. */
+export * as Centrapay from "./Centrapay.ts"
 /** Debugging checklists attached to errors. */
 export * as DebugHint from "./DebugHint.ts"
 /** Endpoint contracts: documented business codes as literal types. */

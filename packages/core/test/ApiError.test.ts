@@ -68,8 +68,10 @@ describe("readable and helpful", () => {
     )
   })
 
-  it("401 hints at credentials, 404 at URL and verb", () => {
+  it("401 hints at credentials, 403 at id / membership / role, 404 at URL and verb", () => {
     expect(samples[1]?.hints.map((h) => h.id)).toEqual(["credentials-present", "credentials-valid", "account-header"])
+    expect(samples[2]?.hints.map((h) => h.id)).toEqual(["resource-id", "account-membership", "role-permission"])
+    expect(samples[3]?.hints).toEqual([])
     expect(samples[4]?.hints.map((h) => h.id)).toEqual(["url", "http-verb"])
   })
 

@@ -54,6 +54,13 @@ describe("decide", () => {
       basis: "retry-after"
     })
     expect(RetryPolicy.decide(policy, rateLimited(61), 1, 0)).toEqual({ _tag: "Stop", reason: "retry-after-too-long" })
+    const emptyThrottle = new ApiError.UndecodableResponse({
+      status: 429,
+      problem: "empty-body",
+      body: "",
+      retryAfter: Duration.seconds(120)
+    })
+    expect(RetryPolicy.decide(policy, emptyThrottle, 1, 0)).toEqual({ _tag: "Stop", reason: "retry-after-too-long" })
     const busy = new ApiError.ServerError({ status: 503, message: "busy", retryAfter: Duration.seconds(90) })
     expect(RetryPolicy.decide(RetryPolicy.make({ maxRetryAfter: "2 minutes" }), busy, 1, 0)).toMatchObject({
       _tag: "Retry"

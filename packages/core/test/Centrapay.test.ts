@@ -1,0 +1,192 @@
+import { readFileSync } from "node:fs"
+import { type ApiError, Centrapay, type Endpoint, ResponseCodec } from "@centrapay-effect/core"
+import { describe, expect, expectTypeOf, it } from "@effect/vitest"
+import { Result, Schema } from "effect"
+
+const Catalog = Schema.Struct({
+  endpoints: Schema.Array(
+    Schema.Struct({
+      method: Schema.String,
+      path: Schema.String,
+      examplePath: Schema.String,
+      deprecated: Schema.Boolean,
+      errors: Schema.Array(Schema.Struct({ status: Schema.Int, message: Schema.String }))
+    })
+  )
+})
+
+const catalog = Schema.decodeUnknownSync(Schema.fromJsonString(Catalog))(
+  readFileSync(new URL("../data/centrapay-error-catalog.json", import.meta.url), "utf8")
+)
+
+const failure = (result: Result.Result<ResponseCodec.Success, ApiError.ApiError>): ApiError.ApiError => {
+  if (Result.isSuccess(result)) throw new Error(`expected a failure, got status ${result.success.status}`)
+  return result.failure
+}
+
+const decodeFor = (endpoint: Endpoint.Endpoint<string>, status: number, message: string) =>
+  failure(ResponseCodec.decode({ status, body: JSON.stringify({ statusCode: status, message }) }, { endpoint, now: 0 }))
+
+/** What a client of the legacy cancel does with each documented outcome: must stay exhaustive. */
+const cancelOutcome = (
+  error: Endpoint.DecodedError<Endpoint.Messages<typeof Centrapay.PostPaymentsRequestsCancel>>
+) => {
+  if (error._tag !== "BusinessRuleViolation" || !error.documented) return `other: ${error._tag}`
+  switch (error.message) {
+    case "REQUEST_NOT_FOUND":
+      return "nothing to cancel"
+    case "REQUEST_EXPIRED":
+      return "already expired"
+    case "REQUEST_PAID":
+      return "refund instead"
+    default:
+      return error satisfies never
+  }
+}
+
+describe("Centrapay catalog", () => {
+  it("has one contract per catalog endpoint, with its documented table and deprecation", () => {
+    expect(Centrapay.endpoints).toHaveLength(66)
+    expect(Centrapay.endpoints.reduce((n, endpoint) => n + endpoint.errors.length, 0)).toBe(184)
+    const byRoute: Readonly<Record<string, Endpoint.Endpoint<string>>> = Centrapay.byRoute
+    for (const entry of catalog.endpoints) {
+      const endpoint = byRoute[`${entry.method} ${entry.path}`]
+      expect(endpoint).toMatchObject({ method: entry.method, path: entry.path, deprecated: entry.deprecated })
+      expect(endpoint?.errors).toEqual(entry.errors)
+    }
+    expect(Centrapay.endpoints.filter((endpoint) => endpoint.deprecated).map((endpoint) => endpoint.id)).toEqual([
+      "POST /api/bank-authorities/{bankAccountId}/verify",
+      "GET /api/bank-authorities/{bankAccountId}",
+      "POST /api/bank-authorities",
+      "POST /payments/api/requests.cancel",
+      "POST /payments/api/requests.create",
+      "POST /payments/api/requests.pay",
+      "POST /payments/api/requests.void",
+      "POST /payments/api/transactions.refund"
+    ])
+  })
+
+  it("names each contract by method and path", () => {
+    expect(Centrapay.byRoute["POST /api/asset-transfers"]).toBe(Centrapay.PostAssetTransfers)
+    expect(Centrapay.byRoute["POST /api/asset-transfers/{assetTransferId}/cancel"]).toBe(
+      Centrapay.PostAssetTransfersCancel
+    )
+    expect(Centrapay.byRoute["GET /api/withdrawals/{withdrawalId}"]).toBe(Centrapay.GetWithdrawalsByWithdrawalId)
+    expect(Centrapay.byRoute["DELETE /api/accounts/{accountId}/members/{userId}"]).toBe(
+      Centrapay.DeleteAccountsMembersByUserId
+    )
+    expect(Centrapay.byRoute["POST /payments/api/requests.cancel"]).toBe(Centrapay.PostPaymentsRequestsCancel)
+    const named = Object.entries(Centrapay).filter(([name]) => /^[A-Z]/.test(name))
+    expect(named).toHaveLength(66)
+    expect(new Set(named.map(([, endpoint]) => endpoint))).toEqual(new Set(Centrapay.endpoints))
+  })
+
+  it("finds the endpoint of a concrete request", () => {
+    expect(Centrapay.match("POST", "/api/bank-authorities/ba_123/verify")).toEqual({
+      endpoint: Centrapay.PostBankAuthoritiesVerify,
+      params: { bankAccountId: "ba_123" }
+    })
+    for (const entry of catalog.endpoints) {
+      expect(Centrapay.match(entry.method, entry.examplePath)?.endpoint.id).toBe(`${entry.method} ${entry.path}`)
+    }
+    expect(Centrapay.match("POST", "/api/no-such-thing")).toBeUndefined()
+  })
+
+  describe("documented errors decode as documented business outcomes", () => {
+    const deprecated = Centrapay.endpoints.filter((endpoint) => endpoint.deprecated)
+    const sample = [
+      Centrapay.PostAssetTransfers,
+      Centrapay.PostPaymentRequestsPay,
+      Centrapay.PostPaymentRequestsRefund,
+      Centrapay.GetPatronCodesBarcodeByBarcode,
+      Centrapay.PutManagedIntegrationsByExternalId,
+      Centrapay.DeleteAccountsMembersByUserId,
+      Centrapay.PostBusinessesOnboard
+    ]
+    const cases = [...deprecated, ...sample].flatMap((endpoint) =>
+      [...endpoint.businessStatus].map(([message, status]) => ({ endpoint, status, message }))
+    )
+
+    it.each(cases)("$endpoint.id: $status $message", ({ endpoint, status, message }) => {
+      expect(decodeFor(endpoint, status, message)).toMatchObject({
+        _tag: "BusinessRuleViolation",
+        status,
+        message,
+        documented: true,
+        endpoint: endpoint.id
+      })
+    })
+
+    it("covers every legacy exception of the deprecated endpoints", () => {
+      const legacy = cases.filter(({ endpoint, status }) => endpoint.deprecated && status !== 403)
+      expect(legacy.map(({ endpoint, status, message }) => `${endpoint.id} ${status} ${message}`)).toEqual([
+        "POST /payments/api/requests.cancel 400 REQUEST_NOT_FOUND",
+        "POST /payments/api/requests.cancel 400 REQUEST_EXPIRED",
+        "POST /payments/api/requests.cancel 404 REQUEST_PAID",
+        "POST /payments/api/requests.create 400 CHECKSUM_FAILED",
+        "POST /payments/api/requests.void 400 REQUEST_NOT_FOUND",
+        "POST /payments/api/requests.void 400 REQUEST_EXPIRED",
+        "POST /payments/api/requests.void 404 REQUEST_PAID",
+        "POST /payments/api/transactions.refund 400 ALREADY_REFUNDED",
+        "POST /payments/api/transactions.refund 400 INVALID_AMOUNT",
+        "POST /payments/api/transactions.refund 400 REPEAT_REFERENCE"
+      ])
+    })
+  })
+
+  it("applies a legacy override only on the endpoint that documents it", () => {
+    expect(decodeFor(Centrapay.PostPaymentsRequestsVoid, 404, "REQUEST_PAID")).toMatchObject({
+      _tag: "BusinessRuleViolation",
+      status: 404,
+      documented: true
+    })
+    // requests.pay documents REQUEST_PAID as a 403: a 404 there is a missing route.
+    expect(decodeFor(Centrapay.PostPaymentsRequestsPay, 404, "REQUEST_PAID")._tag).toBe("RouteNotFound")
+    // requests.cancel documents REQUEST_PAID as a 404: as a 403 it is an undocumented business error.
+    expect(decodeFor(Centrapay.PostPaymentsRequestsCancel, 403, "REQUEST_PAID")).toMatchObject({
+      _tag: "BusinessRuleViolation",
+      documented: false
+    })
+    expect(decodeFor(Centrapay.PostPaymentsRequestsCancel, 400, "amount is required")._tag).toBe("MalformedRequest")
+  })
+
+  it("still decodes a business message the endpoint does not document", () => {
+    expect(decodeFor(Centrapay.PostAssetTransfers, 403, "BRAND_NEW_RULE")).toMatchObject({
+      _tag: "BusinessRuleViolation",
+      status: 403,
+      message: "BRAND_NEW_RULE",
+      documented: false,
+      endpoint: "POST /api/asset-transfers"
+    })
+  })
+
+  it("keeps general-table phrases in the table without making them business codes", () => {
+    expect(Centrapay.PostBusinessesOnboard.errors).toContainEqual({ status: 400, message: "Bad Request" })
+    expect(Centrapay.PostBusinessesOnboard.businessStatus.has("Bad Request")).toBe(false)
+    expect(decodeFor(Centrapay.PostBusinessesOnboard, 400, "Bad Request")._tag).toBe("MalformedRequest")
+    expect(decodeFor(Centrapay.PostBusinessesOnboard, 401, "Unauthorized")._tag).toBe("Unauthorized")
+  })
+
+  it("types documented messages as literal unions", () => {
+    expectTypeOf<Endpoint.Messages<typeof Centrapay.PostPaymentsRequestsCancel>>().toEqualTypeOf<
+      "REQUEST_NOT_FOUND" | "REQUEST_EXPIRED" | "REQUEST_PAID"
+    >()
+    expectTypeOf<Endpoint.Messages<typeof Centrapay.PostBusinessesOnboard>>().toEqualTypeOf<
+      "DUPLICATE_EXTERNAL_ID" | "INVALID_ASSET_PROGRAM" | "INVALID_SALES_CHANNEL"
+    >()
+    expectTypeOf(Centrapay.byRoute["POST /api/asset-transfers"]).toEqualTypeOf(Centrapay.PostAssetTransfers)
+
+    const decode = (status: number, message: string) => {
+      const result = ResponseCodec.decode(
+        { status, body: JSON.stringify({ message }) },
+        { endpoint: Centrapay.PostPaymentsRequestsCancel }
+      )
+      if (Result.isSuccess(result)) throw new Error("expected a failure")
+      return cancelOutcome(result.failure)
+    }
+    expect(decode(404, "REQUEST_PAID")).toBe("refund instead")
+    expect(decode(400, "REQUEST_EXPIRED")).toBe("already expired")
+    expect(decode(400, "REQUEST_NOT_FOUND")).toBe("nothing to cancel")
+    expect(decode(404, "Not Found")).toBe("other: RouteNotFound")
+  })
+})
