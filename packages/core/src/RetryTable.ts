@@ -22,6 +22,15 @@ export const retryableStatuses: ReadonlySet<number> = new Set([408, 429, 500, 50
 export const retryableFailures: ReadonlySet<"TransportFailure" | "Timeout"> = new Set(["TransportFailure", "Timeout"])
 
 /**
+ * Transport failures a retry cannot cure: past the platform's subrequest
+ * limit, every further attempt of the same incoming request fails the same
+ * way.
+ *
+ * @category retry table
+ */
+export const neverRetriedTransportReasons: ReadonlySet<string> = new Set(["subrequest-limit"])
+
+/**
  * Statuses the contract says must never be retried as-is.
  *
  * @category retry table
