@@ -24,6 +24,10 @@ export * as ObjectId from "./ObjectId.ts"
 export * as RequestDecoding from "./RequestDecoding.ts"
 /** Decode (response → typed error) and encode (typed error → response). */
 export * as ResponseCodec from "./ResponseCodec.ts"
+/** The retry policy as data and Schedules. */
+export * as RetryPolicy from "./RetryPolicy.ts"
+/** Which statuses and failures are retryable, as data. */
+export * as RetryTable from "./RetryTable.ts"
 /** Routing requests to handlers by endpoint contract; unknown routes are 404s. */
 export * as Router from "./Router.ts"
 /** The neutral request a server handler sees, and its decoders. */
@@ -32,9 +36,5 @@ export * as ServerRequest from "./ServerRequest.ts"
 export * as ServerResponse from "./ServerResponse.ts"
 /** Runs a server program per request: layer built once, deadline, never rejects. */
 export * as ServerRuntime from "./ServerRuntime.ts"
-/** The retry policy as data and Schedules. */
-export * as RetryPolicy from "./RetryPolicy.ts"
-/** Which statuses and failures are retryable, as data. */
-export * as RetryTable from "./RetryTable.ts"
 /** The neutral response form decode reads and encode writes. */
 export * as WireResponse from "./WireResponse.ts"
