@@ -25,5 +25,14 @@ describe("npm start demo", () => {
     expect(stdout).toMatch(/429 Retry-After: 3\s+TooManyRequests\s+RATE_LIMIT_EXCEEDED\s+retry in 3s \(retry-after\)/)
     expect(stdout).toMatch(/429 Retry-After: 120\s+TooManyRequests\s+RATE_LIMIT_EXCEEDED\s+stop: retry-after-too-long/)
     expect(stdout).toMatch(/404 legacy REQUEST_PAID\s+BusinessRuleViolation\s+REQUEST_PAID \(documented\)/)
+    // The client section: retried where the contract allows, never where it does not.
+    expect(stdout).toMatch(/\(503, then 200\)\s+200\s+Success\s+2\s+503 → retry in \d+ ms \(backoff\); 200/)
+    expect(stdout).toMatch(
+      /\(429 Retry-After: 1, then 200\)\s+200\s+Success\s+2\s+429 → retry in 1000 ms \(retry-after\); 200/
+    )
+    expect(stdout).toMatch(/no idempotencyKey \(HTML 502\)\s+502\s+UndecodableResponse.*1\s+502 → stop: not-idempotent/)
+    expect(stdout).toMatch(
+      /\(403 business\)\s+403\s+BusinessRuleViolation\s+INSUFFICIENT_WALLET_BALANCE\s+1\s+403 → stop: not-retryable/
+    )
   })
 })

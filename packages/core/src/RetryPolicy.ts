@@ -148,6 +148,10 @@ export const schedule = (policy: RetryPolicy = defaults): Schedule.Schedule<Retr
  * policy. The final error is the last attempt's, unchanged: a 429 whose
  * `Retry-After` exceeds `maxRetryAfter` comes back at once, typed.
  *
+ * It knows errors, not HTTP methods: wrapped around a non-idempotent call
+ * (a POST without an idempotency key) it would repeat a 5xx. For HTTP calls
+ * use `Client`, which applies the policy together with the idempotency rules.
+ *
  * @category combinators
  * @example
  * ```ts

@@ -10,6 +10,12 @@
 export * as ApiError from "./ApiError.ts"
 /** Centrapay's documented endpoints as typed contracts, generated from its error catalog. */
 export * as Centrapay from "./Centrapay.ts"
+/** The client: call endpoint contracts with typed errors and retries. */
+export * as Client from "./Client.ts"
+/** Errors only the client produces (retry budget exhausted). */
+export * as ClientError from "./ClientError.ts"
+/** Client credentials: API key, user token, refreshable token. */
+export * as Credentials from "./Credentials.ts"
 /** Debugging checklists attached to errors. */
 export * as DebugHint from "./DebugHint.ts"
 /** Endpoint contracts: documented business codes as literal types. */
@@ -20,10 +26,14 @@ export * as EndpointMatcher from "./EndpointMatcher.ts"
 export * as ErrorBody from "./ErrorBody.ts"
 /** Prefixed object-ID schemas (`mc_…`, `c_…`). */
 export * as ObjectId from "./ObjectId.ts"
+/** Client-side limiter for the documented 200 requests per minute. */
+export * as RateLimiter from "./RateLimiter.ts"
 /** Request body/path/query decoding into the contract's 400. */
 export * as RequestDecoding from "./RequestDecoding.ts"
 /** Decode (response → typed error) and encode (typed error → response). */
 export * as ResponseCodec from "./ResponseCodec.ts"
+/** The client's shared retry budget (token bucket). */
+export * as RetryBudget from "./RetryBudget.ts"
 /** The retry policy as data and Schedules. */
 export * as RetryPolicy from "./RetryPolicy.ts"
 /** Which statuses and failures are retryable, as data. */

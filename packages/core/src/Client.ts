@@ -1,0 +1,531 @@
+/**
+ * The client: calls an endpoint contract over Effect's platform-neutral
+ * `HttpClient` (fetch by default; adapters provide their runtime's), with
+ * the contract's errors as its only failures and retries done as the
+ * contract asks.
+ *
+ * - The request body is encoded and the success body decoded with the
+ *   endpoint's schemas; every other response goes through
+ *   `ResponseCodec.decode`, so failures are the endpoint's documented errors.
+ * - Retries follow `RetryPolicy.decide`: never 400/401/403/404; 429 (and a
+ *   503 that says when) after at least `Retry-After`, failing fast above
+ *   `maxRetryAfter`; 5xx, timeouts and transport failures with backoff, but
+ *   only for idempotent methods or a body carrying an `idempotencyKey` (sent
+ *   unchanged on every attempt).
+ * - A refreshable user token is refreshed once after a 401, and the request
+ *   replayed once.
+ * - A retry budget shared by the client's calls, an optional deadline per
+ *   call, and an optional client-side rate limiter.
+ * - Spans `CentrapayClient.call` and `CentrapayClient.attempt`; an attempt
+ *   span carries `centrapay.attempt`, `http.response.status_code`,
+ *   `centrapay.outcome`, `centrapay.decision` and `centrapay.retry.delay_ms`.
+ *
+ * @module
+ */
+import { Array as Arr, Clock, Context, Data, Duration, Effect, Layer, Random, Result, Schema } from "effect"
+import { FetchHttpClient, HttpClient, HttpClientRequest, type UrlParams } from "effect/http"
+import * as ApiError from "./ApiError.ts"
+import { RetryBudgetExhausted } from "./ClientError.ts"
+import type * as Credentials from "./Credentials.ts"
+import type * as Endpoint from "./Endpoint.ts"
+import { definedEntry } from "./internal/record.ts"
+import * as Session from "./internal/session.ts"
+import { fromHttpClientError } from "./internal/transport.ts"
+import * as RateLimiter from "./RateLimiter.ts"
+import * as ResponseCodec from "./ResponseCodec.ts"
+import * as RetryBudget from "./RetryBudget.ts"
+import * as RetryPolicy from "./RetryPolicy.ts"
+import * as RetryTable from "./RetryTable.ts"
+
+/**
+ * How a client reaches and authenticates with the API, and how hard it tries.
+ *
+ * @category models
+ */
+export interface Config {
+  /** e.g. `https://service.centrapay.com`; endpoint paths are appended to it. */
+  readonly baseUrl: string
+  readonly credentials: Credentials.Credentials
+  /** Sent as `X-Centrapay-Account` (an org account accessed with a user token). */
+  readonly account?: string | undefined
+  /** @default RetryPolicy.defaults (3 attempts, `maxRetryAfter` 60 s) */
+  readonly retryPolicy?: RetryPolicy.RetryPolicy | undefined
+  /** The shared retry budget. @default RetryBudget.defaults (500 tokens, 5 per retry) */
+  readonly retryBudget?: Partial<RetryBudget.Options> | undefined
+  /** Time allowed for one attempt, response body included; `Duration.infinity` for none. @default 30 seconds */
+  readonly attemptTimeout?: Duration.Input | undefined
+  /** Time allowed for a whole call, waits included. @default none */
+  readonly deadline?: Duration.Input | undefined
+  /** Queue requests client-side (`{}` for the documented 200 per minute). @default off */
+  readonly rateLimit?: RateLimiter.Options | undefined
+}
+
+/**
+ * Per-call overrides of the client's settings.
+ *
+ * @category models
+ */
+export interface CallOptions {
+  readonly retryPolicy?: RetryPolicy.RetryPolicy | undefined
+  readonly attemptTimeout?: Duration.Input | undefined
+  readonly deadline?: Duration.Input | undefined
+}
+
+/**
+ * The per-attempt timeout when none is configured.
+ *
+ * @category constants
+ */
+export const defaultAttemptTimeout: Duration.Duration = Duration.seconds(30)
+
+/**
+ * What a call needs besides the endpoint: path parameters for the `{name}`
+ * placeholders, query parameters, and the body (required when the endpoint
+ * declares one).
+ *
+ * @category models
+ */
+export type Input<I> = {
+  readonly path?: Readonly<Record<string, string>> | undefined
+  readonly query?: UrlParams.Input | undefined
+} & (undefined extends I ? { readonly body?: I } : { readonly body: I })
+
+/**
+ * Everything a call to an endpoint documenting business codes `M` can fail
+ * with: the endpoint's decoded errors, a transport failure, a timeout, or the
+ * retry budget running out. Nothing else: no defects for anything a server
+ * or the network can do.
+ *
+ * @category models
+ */
+export type CallError<M extends string> =
+  | Endpoint.DecodedError<M>
+  | ApiError.TransportFailure
+  | ApiError.Timeout
+  | RetryBudgetExhausted
+
+/**
+ * The client's interface.
+ *
+ * @category models
+ */
+export interface Service {
+  /** Calls an endpoint: the decoded success, or one of the endpoint's typed errors. */
+  readonly call: <M extends string, I, A>(
+    endpoint: Endpoint.WithSchemas<M, I, A>,
+    input: Input<I>,
+    options?: CallOptions
+  ) => Effect.Effect<A, CallError<M>>
+  /** The retry budget every call of this client draws on. */
+  readonly retryBudget: RetryBudget.RetryBudget
+}
+
+/**
+ * The client service.
+ *
+ * @category services
+ */
+export class Client extends Context.Service<Client, Service>()("@centrapay-effect/core/Client") {}
+
+/**
+ * Calls an endpoint with the `Client` from the context.
+ *
+ * @category accessors
+ * @example
+ * ```ts
+ * import { Effect, Schema } from "effect"
+ * import { Client, Credentials, Endpoint } from "@centrapay-effect/core"
+ *
+ * const CreateAssetTransfer = Endpoint.withSchemas(
+ *   Endpoint.make("POST /api/asset-transfers", { 403: ["INSUFFICIENT_WALLET_BALANCE", "QUOTA_EXCEEDED"] }),
+ *   {
+ *     body: Schema.Struct({ amount: Schema.String, recipient: Schema.String, idempotencyKey: Schema.String }),
+ *     success: Schema.Struct({ id: Schema.String })
+ *   }
+ * )
+ * const transfer = Client.call(CreateAssetTransfer, {
+ *   body: { amount: "10.00", recipient: "acc_2", idempotencyKey: "order-42" }
+ * }).pipe(
+ *   Effect.catchTag("BusinessRuleViolation", (e) => {
+ *     if (!e.documented) return Effect.fail(e)
+ *     switch (e.message) {
+ *       case "INSUFFICIENT_WALLET_BALANCE":
+ *         return Effect.succeed({ id: "declined" })
+ *       case "QUOTA_EXCEEDED":
+ *         return Effect.succeed({ id: "later" })
+ *     }
+ *   }),
+ *   Effect.provide(Client.layer({ baseUrl: "https://service.centrapay.com", credentials: Credentials.apiKey("ak_…") }))
+ * )
+ * ```
+ */
+export const call = <M extends string, I, A>(
+  endpoint: Endpoint.WithSchemas<M, I, A>,
+  input: Input<I>,
+  options?: CallOptions
+): Effect.Effect<A, CallError<M>, Client> => Client.use((client) => client.call(endpoint, input, options))
+
+/**
+ * Builds a client on the `HttpClient` in the context. The retry budget and
+ * the rate limiter are created here, once, and shared by every call.
+ *
+ * @category constructors
+ */
+export const make = (config: Config): Effect.Effect<Service, never, HttpClient.HttpClient> =>
+  Effect.gen(function* () {
+    const http = yield* HttpClient.HttpClient
+    const settings: Settings = {
+      baseUrl: config.baseUrl.replace(/\/+$/, ""),
+      http,
+      session: yield* Session.make(config.credentials, config.account),
+      budget: yield* RetryBudget.make(config.retryBudget),
+      limiter: config.rateLimit === undefined ? undefined : yield* RateLimiter.make(config.rateLimit),
+      retryPolicy: config.retryPolicy ?? RetryPolicy.defaults,
+      attemptTimeout: Duration.fromInputUnsafe(config.attemptTimeout ?? defaultAttemptTimeout),
+      deadline: config.deadline === undefined ? undefined : Duration.fromInputUnsafe(config.deadline)
+    }
+    return { call: (endpoint, input, options) => run(settings, endpoint, input, options), retryBudget: settings.budget }
+  })
+
+/**
+ * The client as a layer over the `HttpClient` in the context: what an adapter
+ * uses to plug in its runtime's HTTP client.
+ *
+ * @category layers
+ */
+export const layerWithHttpClient = (config: Config): Layer.Layer<Client, never, HttpClient.HttpClient> =>
+  Layer.effect(Client, make(config))
+
+/**
+ * The client as a layer over `fetch` (`FetchHttpClient`).
+ *
+ * @category layers
+ * @example
+ * ```ts
+ * import { Credentials, Client } from "@centrapay-effect/core"
+ * const CentrapayLive = Client.layer({
+ *   baseUrl: "https://service.centrapay.com",
+ *   credentials: Credentials.apiKey(process.env.CENTRAPAY_API_KEY ?? ""),
+ *   deadline: "20 seconds",
+ *   rateLimit: {}
+ * })
+ * ```
+ */
+export const layer = (config: Config): Layer.Layer<Client> =>
+  layerWithHttpClient(config).pipe(Layer.provide(FetchHttpClient.layer))
+
+// ---------------------------------------------------------------------------
+// internals
+// ---------------------------------------------------------------------------
+
+interface Settings {
+  readonly baseUrl: string
+  readonly http: HttpClient.HttpClient
+  readonly session: Session.Session
+  readonly budget: RetryBudget.RetryBudget
+  readonly limiter: RateLimiter.RateLimiter | undefined
+  readonly retryPolicy: RetryPolicy.RetryPolicy
+  readonly attemptTimeout: Duration.Duration
+  readonly deadline: Duration.Duration | undefined
+}
+
+/** A request built once and sent unchanged (same body, same idempotency key) on every attempt. */
+interface Prepared {
+  readonly request: HttpClientRequest.HttpClientRequest
+  readonly method: string
+  readonly url: string
+  /** The body carries an `idempotencyKey`: repeating the request is safe. */
+  readonly keyed: boolean
+}
+
+/** When a call's deadline falls (clock millis), and how long the call was allowed. */
+interface Deadline {
+  readonly at: number
+  readonly allowed: Duration.Duration
+}
+
+/** The call's deadline passed during an attempt: `timeout` is the call's final error. */
+class DeadlineReached extends Data.TaggedError("DeadlineReached")<{ readonly timeout: ApiError.Timeout }> {}
+
+/** What one attempt (and the decision after it) leads to. */
+type Step<A, E> =
+  | { readonly _tag: "Succeeded"; readonly value: A }
+  | { readonly _tag: "Failed"; readonly error: E }
+  | { readonly _tag: "Retry"; readonly delay: Duration.Duration; readonly cost: number }
+  | { readonly _tag: "Replay" }
+
+const JsonText = Schema.fromJsonString(Schema.Unknown)
+
+const run = <M extends string, I, A>(
+  settings: Settings,
+  endpoint: Endpoint.WithSchemas<M, I, A>,
+  input: Input<I>,
+  options: CallOptions | undefined
+): Effect.Effect<A, CallError<M>> =>
+  Effect.gen(function* () {
+    const prepared = yield* Effect.fromResult(prepare(settings.baseUrl, endpoint, input))
+    const policy = options?.retryPolicy ?? settings.retryPolicy
+    const attemptTimeout =
+      options?.attemptTimeout === undefined ? settings.attemptTimeout : Duration.fromInputUnsafe(options.attemptTimeout)
+    const allowed = options?.deadline === undefined ? settings.deadline : Duration.fromInputUnsafe(options.deadline)
+    const deadline: Deadline | undefined =
+      allowed === undefined ? undefined : { at: (yield* Clock.currentTimeMillis) + Duration.toMillis(allowed), allowed }
+    const pastDeadline = ({ allowed }: Deadline, attempts: number) =>
+      new ApiError.Timeout({ method: prepared.method, url: prepared.url, after: allowed, attempts })
+
+    const succeeded = (value: A): Step<A, CallError<M>> => ({ _tag: "Succeeded", value })
+    const failed = (error: CallError<M>): Step<A, CallError<M>> => ({ _tag: "Failed", error })
+    const retry = (delay: Duration.Duration, cost: number): Step<A, CallError<M>> => ({ _tag: "Retry", delay, cost })
+    const replay: Step<A, CallError<M>> = { _tag: "Replay" }
+
+    let attempt = 0
+    let replayed = false
+    let lastRetryCost: number | undefined
+    while (true) {
+      attempt += 1
+      const current = attempt
+      const step: Step<A, CallError<M>> = yield* Effect.gen(function* () {
+        if (settings.limiter !== undefined) {
+          const wait = yield* settings.limiter.reserve
+          if (Duration.isGreaterThan(wait, Duration.zero)) {
+            yield* Effect.annotateCurrentSpan({ "centrapay.limiter.wait_ms": Duration.toMillis(wait) })
+            const now = yield* Clock.currentTimeMillis
+            if (deadline !== undefined && now + Duration.toMillis(wait) >= deadline.at) {
+              yield* Effect.annotateCurrentSpan({ "centrapay.decision": "stop: deadline" })
+              return failed(pastDeadline(deadline, current))
+            }
+            yield* Effect.sleep(wait)
+          }
+        }
+        const auth = yield* Effect.result(settings.session.current)
+        if (Result.isFailure(auth)) {
+          yield* Effect.annotateCurrentSpan({
+            "centrapay.outcome": "Unauthorized",
+            "centrapay.decision": "stop: credentials"
+          })
+          return failed(auth.failure)
+        }
+        const now = yield* Clock.currentTimeMillis
+        if (deadline !== undefined && now >= deadline.at) return failed(pastDeadline(deadline, current))
+        const remaining =
+          deadline === undefined ? undefined : { millis: deadline.at - now, timeout: pastDeadline(deadline, current) }
+
+        const request = HttpClientRequest.setHeaders(prepared.request, auth.success.headers)
+        const outcome = yield* Effect.result(
+          exchange(settings, prepared, request).pipe(
+            bound(prepared, attemptTimeout, remaining, current),
+            Effect.tap((received) => Effect.annotateCurrentSpan({ "http.response.status_code": received.status })),
+            Effect.flatMap((received) =>
+              Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fromResult(read(endpoint, received, now)))
+            )
+          )
+        )
+        if (Result.isSuccess(outcome)) {
+          yield* Effect.annotateCurrentSpan({ "centrapay.outcome": "Success" })
+          return succeeded(outcome.success)
+        }
+        const failure = outcome.failure
+        if (failure._tag === "DeadlineReached") {
+          yield* Effect.annotateCurrentSpan({ "centrapay.outcome": "Timeout", "centrapay.decision": "stop: deadline" })
+          return failed(failure.timeout)
+        }
+        const error: CallError<M> = failure
+        yield* Effect.annotateCurrentSpan({ "centrapay.outcome": error._tag })
+
+        const refresh = settings.session.refresh
+        if (error._tag === "Unauthorized" && refresh !== undefined && !replayed) {
+          const refreshed = yield* Effect.result(refresh(auth.success.version))
+          if (Result.isFailure(refreshed)) {
+            yield* Effect.annotateCurrentSpan({ "centrapay.decision": "stop: credentials" })
+            return failed(refreshed.failure)
+          }
+          yield* Effect.annotateCurrentSpan({ "centrapay.decision": "replay: refreshed credentials" })
+          return replay
+        }
+
+        const decision = RetryPolicy.decide(policy, error, replayed ? current - 1 : current, yield* Random.next)
+        const stop = (reason: string, finalError: CallError<M> = error): Effect.Effect<Step<A, CallError<M>>> =>
+          Effect.as(Effect.annotateCurrentSpan({ "centrapay.decision": `stop: ${reason}` }), failed(finalError))
+        if (decision._tag === "Stop") return yield* stop(decision.reason)
+        if (!mayRepeat(prepared, error)) return yield* stop("not-idempotent")
+        const decidedAt = yield* Clock.currentTimeMillis
+        if (deadline !== undefined && decidedAt + Duration.toMillis(decision.delay) >= deadline.at) {
+          return yield* stop("deadline", pastDeadline(deadline, current))
+        }
+        const cost = RetryBudget.costOf(settings.budget.options, error)
+        if (!(yield* settings.budget.withdraw(cost))) {
+          const exhausted = new RetryBudgetExhausted({
+            method: prepared.method,
+            url: prepared.url,
+            attempts: current,
+            lastError: error
+          })
+          return yield* stop("budget-exhausted", exhausted)
+        }
+        yield* Effect.annotateCurrentSpan({
+          "centrapay.decision": "retry",
+          "centrapay.retry.delay_ms": Duration.toMillis(decision.delay),
+          "centrapay.retry.basis": decision.basis
+        })
+        return retry(decision.delay, cost)
+      }).pipe(Effect.withSpan("CentrapayClient.attempt", { attributes: { "centrapay.attempt": current } }))
+
+      switch (step._tag) {
+        case "Succeeded":
+          yield* settings.budget.deposit(lastRetryCost ?? settings.budget.options.successRefund)
+          yield* Effect.annotateCurrentSpan({ "centrapay.attempts": current, "centrapay.outcome": "Success" })
+          return step.value
+        case "Failed":
+          yield* Effect.annotateCurrentSpan({ "centrapay.attempts": current, "centrapay.outcome": step.error._tag })
+          return yield* Effect.fail(step.error)
+        case "Replay":
+          replayed = true
+          break
+        case "Retry":
+          lastRetryCost = step.cost
+          yield* Effect.sleep(step.delay)
+          break
+      }
+    }
+  }).pipe(
+    Effect.withSpan("CentrapayClient.call", {
+      attributes: { "centrapay.endpoint": endpoint.id, "http.request.method": endpoint.method }
+    })
+  )
+
+/** A 429 was not acted on, so it may always be repeated; anything else only when repeating is safe. */
+const mayRepeat = (prepared: Prepared, error: ApiError.ApiError): boolean =>
+  ApiError.statusOf(error) === 429 || RetryTable.idempotentMethods.has(prepared.method) || prepared.keyed
+
+interface Received {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+}
+
+/** Sends one attempt and reads the whole body (an interrupted attempt aborts the request). */
+const exchange = (
+  settings: Settings,
+  prepared: Prepared,
+  request: HttpClientRequest.HttpClientRequest
+): Effect.Effect<Received, ApiError.TransportFailure | ApiError.MalformedRequest> =>
+  settings.http.execute(request).pipe(
+    Effect.flatMap((response) =>
+      Effect.map(response.text, (body): Received => ({ status: response.status, headers: response.headers, body }))
+    ),
+    Effect.mapError((error) => fromHttpClientError(error, prepared.method, prepared.url))
+  )
+
+/**
+ * Bounds an attempt by the per-attempt timeout (a retryable `Timeout`) or,
+ * when it ends sooner, by the call's deadline (`DeadlineReached`).
+ */
+const bound =
+  (
+    prepared: Prepared,
+    attemptTimeout: Duration.Duration,
+    remaining: { readonly millis: number; readonly timeout: ApiError.Timeout } | undefined,
+    attempt: number
+  ) =>
+  <A, E>(self: Effect.Effect<A, E>): Effect.Effect<A, E | ApiError.Timeout | DeadlineReached> => {
+    if (remaining !== undefined && remaining.millis <= Duration.toMillis(attemptTimeout)) {
+      return Effect.timeoutOrElse(self, {
+        duration: Duration.millis(remaining.millis),
+        orElse: () => Effect.fail(new DeadlineReached({ timeout: remaining.timeout }))
+      })
+    }
+    if (!Duration.isFinite(attemptTimeout)) return self
+    return Effect.timeoutOrElse(self, {
+      duration: attemptTimeout,
+      orElse: () =>
+        Effect.fail(
+          new ApiError.Timeout({ method: prepared.method, url: prepared.url, after: attemptTimeout, attempts: attempt })
+        )
+    })
+  }
+
+/** Any response, read as the contract says; a 2xx body then decoded with the endpoint's success schema. */
+const read = <M extends string, I, A>(
+  endpoint: Endpoint.WithSchemas<M, I, A>,
+  received: Received,
+  now: number
+): Result.Result<A, Endpoint.DecodedError<M>> => {
+  const decoded = ResponseCodec.decode(received, { endpoint, now })
+  if (Result.isFailure(decoded)) return Result.fail(decoded.failure)
+  const body = Schema.decodeUnknownResult(endpoint.successBody)(decoded.success.body, { errors: "all" })
+  if (Result.isSuccess(body)) return Result.succeed(body.success)
+  const issues = ResponseCodec.issuesOf(body.failure, "body")
+  return Result.fail(
+    new ApiError.UndecodableResponse({
+      status: received.status,
+      problem: "schema-mismatch",
+      body: received.body,
+      ...definedEntry("contentType", received.headers["content-type"]),
+      ...(Arr.isReadonlyArrayNonEmpty(issues) ? { issues } : {})
+    })
+  )
+}
+
+/** Fills the path, encodes the body with the endpoint's schema, and builds the request once. */
+const prepare = <M extends string, I, A>(
+  baseUrl: string,
+  endpoint: Endpoint.WithSchemas<M, I, A>,
+  input: Input<I>
+): Result.Result<Prepared, ApiError.MalformedRequest> => {
+  const missing: Array<string> = []
+  const path = endpoint.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = input.path?.[name]
+    if (value === undefined) missing.push(name)
+    return encodeURIComponent(value ?? "")
+  })
+  const missingIssues = missing.map((name) => ({ path: ["path", name], message: "Missing path parameter" }))
+  if (Arr.isReadonlyArrayNonEmpty(missingIssues)) {
+    return Result.fail(
+      new ApiError.MalformedRequest({
+        message: `Missing path parameter ${missing.join(", ")} for ${endpoint.id}`,
+        issues: missingIssues,
+        problem: "schema-mismatch"
+      })
+    )
+  }
+  const url = `${baseUrl}${path}`
+  const request = HttpClientRequest.make(endpoint.method)(url, { urlParams: input.query, acceptJson: true })
+  const prepared = { request, method: endpoint.method, url, keyed: false }
+  if (endpoint.requestBody === undefined) return Result.succeed(prepared)
+
+  const encoded = Schema.encodeUnknownResult(endpoint.requestBody)(input.body, { errors: "all" })
+  if (Result.isFailure(encoded)) {
+    const issues = ResponseCodec.issuesOf(encoded.failure, "body")
+    return Result.fail(
+      new ApiError.MalformedRequest({
+        message: `The request body does not match the schema of ${endpoint.id}`,
+        problem: "schema-mismatch",
+        ...(Arr.isReadonlyArrayNonEmpty(issues) ? { issues } : {})
+      })
+    )
+  }
+  const text = Schema.encodeUnknownResult(JsonText)(encoded.success)
+  if (Result.isFailure(text)) {
+    return Result.fail(
+      new ApiError.MalformedRequest({
+        message: `The request body is not JSON: ${text.failure.message}`,
+        problem: "invalid-json"
+      })
+    )
+  }
+  return Result.succeed({
+    ...prepared,
+    request: HttpClientRequest.bodyText(request, text.success, "application/json"),
+    keyed: idempotencyKeyOf(encoded.success) !== undefined
+  })
+}
+
+/** The caller's `idempotencyKey`, when the encoded body is an object carrying a non-empty one. */
+const idempotencyKeyOf = (body: unknown): string | undefined =>
+  typeof body === "object" &&
+  body !== null &&
+  "idempotencyKey" in body &&
+  typeof body.idempotencyKey === "string" &&
+  body.idempotencyKey !== ""
+    ? body.idempotencyKey
+    : undefined

@@ -1,0 +1,40 @@
+/**
+ * The errors only the client produces, beside the contract's errors in
+ * `ApiError`: today one, the retry budget running dry.
+ *
+ * @module
+ */
+import { Schema } from "effect"
+import * as ApiError from "./ApiError.ts"
+
+/**
+ * The client stopped retrying because its shared retry budget (see
+ * `RetryBudget`) could not pay for another attempt: many calls are failing at
+ * once, and more retries would only add load. `lastError` is the failure the
+ * client would have retried; `attempts` counts the attempts made.
+ *
+ * @category errors
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Client, Endpoint } from "@centrapay-effect/core"
+ * import { Schema } from "effect"
+ *
+ * const GetAccount = Endpoint.withSchemas(Endpoint.make("GET /api/accounts/{accountId}", {}), {
+ *   success: Schema.Struct({ id: Schema.String })
+ * })
+ * const account = Client.call(GetAccount, { path: { accountId: "acc_1" } }).pipe(
+ *   Effect.catchTag("RetryBudgetExhausted", (e) => Effect.logWarning(`outage: ${e.lastError._tag}`))
+ * )
+ * ```
+ */
+export class RetryBudgetExhausted extends Schema.TaggedError<RetryBudgetExhausted>()("RetryBudgetExhausted", {
+  method: Schema.String,
+  url: Schema.String,
+  attempts: Schema.Int.check(Schema.isGreaterThanOrEqualTo(1)),
+  lastError: ApiError.ApiErrorSchema
+}) {
+  override get message(): string {
+    return `${this.method} ${this.url}: retry budget exhausted after ${this.attempts} attempt${this.attempts === 1 ? "" : "s"}; last error: ${ApiError.format(this.lastError)}`
+  }
+}

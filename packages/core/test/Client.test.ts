@@ -1,0 +1,689 @@
+import {
+  ApiError,
+  Client,
+  ClientError,
+  Credentials,
+  Endpoint,
+  type RetryBudget,
+  RetryPolicy
+} from "@centrapay-effect/core"
+import { describe, expect, expectTypeOf, it } from "@effect/vitest"
+import { Clock, Duration, Effect, Fiber, Random, Schema, Tracer } from "effect"
+import { FetchHttpClient } from "effect/http"
+import { TestClock } from "effect/testing"
+import * as ClockProbe from "./support/ClockProbe.ts"
+import * as Server from "./support/ScriptedServer.ts"
+
+const Thing = Schema.Struct({ id: Schema.String, name: Schema.String })
+const thing = { id: "t_1", name: "one" }
+const GetThing = Endpoint.withSchemas(Endpoint.make("GET /api/things/{thingId}", {}), { success: Thing })
+
+const Transfer = Schema.Struct({ id: Schema.String, status: Schema.String })
+const transfer = { id: "at_1", status: "complete" }
+const CreateAssetTransfer = Endpoint.withSchemas(
+  Endpoint.make("POST /api/asset-transfers", { 403: ["INSUFFICIENT_WALLET_BALANCE", "QUOTA_EXCEEDED"] }),
+  {
+    body: Schema.Struct({
+      amount: Schema.String.check(Schema.isPattern(/^\d+\.\d\d$/)),
+      recipient: Schema.String,
+      idempotencyKey: Schema.optionalKey(Schema.String)
+    }),
+    success: Transfer
+  }
+)
+const keyed = { amount: "10.00", recipient: "acc_2", idempotencyKey: "order-42" }
+const unkeyed = { amount: "10.00", recipient: "acc_2" }
+
+const serverError = (status: number, extra: { readonly retryAfter?: Duration.Duration } = {}) =>
+  Server.error(new ApiError.ServerError({ status, message: "Server Error", ...extra }))
+
+type ClientOptions = Omit<Client.Config, "baseUrl" | "credentials"> & { readonly credentials?: Credentials.Credentials }
+
+/** A client of `server` over fetch; no per-attempt timeout unless asked, so only the waits under test sleep. */
+const clientFor = (server: Server.ScriptedServer, options: ClientOptions = {}) =>
+  Client.make({
+    baseUrl: server.url,
+    credentials: Credentials.apiKey("ak_test"),
+    attemptTimeout: Duration.infinity,
+    ...options
+  }).pipe(Effect.provide(FetchHttpClient.layer))
+
+/** Gives real time to sockets (a request sent too early would arrive meanwhile). */
+const realPause = (millis = 40) => Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, millis)))
+
+/** Runs `call` in a fiber on the probe's clock. */
+const fork = <A, E>(probe: ClockProbe.ClockProbe, call: Effect.Effect<A, E>) =>
+  call.pipe(Effect.provideService(Clock.Clock, probe.clock), Random.withSeed(7), Effect.forkChild)
+
+/** Lets the client through `count` waits, each exactly as long as it asked for. */
+const passWaits = (probe: ClockProbe.ClockProbe, count: number) =>
+  Effect.gen(function* () {
+    const waits: Array<number> = []
+    for (let i = 0; i < count; i++) {
+      const millis = yield* probe.nextSleep
+      waits.push(millis)
+      yield* TestClock.adjust(millis)
+    }
+    return waits
+  })
+
+describe("Client: success and headers", () => {
+  it.effect("decodes the success body with the endpoint's schema and sends the API key", () =>
+    Effect.gen(function* () {
+      const server = yield* Server.make([Server.json(200, thing)])
+      const client = yield* clientFor(server, { credentials: Credentials.apiKey("ak_live_1") })
+      const result = yield* client.call(GetThing, { path: { thingId: "t 1/2" }, query: { expand: "owner" } })
+      expect(result).toEqual(thing)
+      const [request] = server.requests
+      expect(request?.method).toBe("GET")
+      expect(request?.url).toBe("/api/things/t%201%2F2?expand=owner")
+      expect(request?.headers["x-api-key"]).toBe("ak_live_1")
+      expect(request?.headers.authorization).toBeUndefined()
+      expect(request?.headers.accept).toBe("application/json")
+    })
+  )
+
+  it.effect("sends a user token as Authorization and the account as X-Centrapay-Account", () =>
+    Effect.gen(function* () {
+      const server = yield* Server.make([Server.json(200, transfer)])
+      const client = yield* clientFor(server, { credentials: Credentials.userToken("eyJ.jwt"), account: "acc_org" })
+      yield* client.call(CreateAssetTransfer, { body: keyed })
+      const [request] = server.requests
+      expect(request?.headers.authorization).toBe("eyJ.jwt")
+      expect(request?.headers["x-centrapay-account"]).toBe("acc_org")
+      expect(request?.headers["x-api-key"]).toBeUndefined()
+      expect(request?.headers["content-type"]).toBe("application/json")
+      expect(JSON.parse(request?.body ?? "")).toEqual(keyed)
+    })
+  )
+
+  it.effect("the error channel is exactly the endpoint's decoded errors, transport, timeout and budget", () =>
+    Effect.gen(function* () {
+      const server = yield* Server.make([Server.json(200, transfer)])
+      const client = yield* clientFor(server)
+      const call = client.call(CreateAssetTransfer, { body: keyed })
+      expectTypeOf(call).toEqualTypeOf<
+        Effect.Effect<
+          typeof Transfer.Type,
+          | Endpoint.DecodedError<"INSUFFICIENT_WALLET_BALANCE" | "QUOTA_EXCEEDED">
+          | ApiError.TransportFailure
+          | ApiError.Timeout
+          | ClientError.RetryBudgetExhausted
+        >
+      >()
+      expect(yield* call).toEqual(transfer)
+    })
+  )
+
+  it.effect("a body failing its schema, or a missing path parameter, is a MalformedRequest and is never sent", () =>
+    Effect.gen(function* () {
+      const server = yield* Server.make([Server.json(200, transfer)])
+      const client = yield* clientFor(server)
+      const badBody = yield* Effect.flip(client.call(CreateAssetTransfer, { body: { ...unkeyed, amount: "ten" } }))
+      expect(badBody).toBeInstanceOf(ApiError.MalformedRequest)
+      expect(badBody._tag === "MalformedRequest" && badBody.issues?.[0].path).toEqual(["body", "amount"])
+      const noPath = yield* Effect.flip(client.call(GetThing, {}))
+      expect(noPath._tag === "MalformedRequest" && noPath.issues?.[0].path).toEqual(["path", "thingId"])
+      expect(server.requests).toHaveLength(0)
+    })
+  )
+
+  it.effect("a success body that fails its schema is an UndecodableResponse, not a defect, and is not retried", () =>
+    Effect.gen(function* () {
+      const server = yield* Server.make([Server.json(200, { id: 1 })])
+      const client = yield* clientFor(server)
+      const error = yield* Effect.flip(client.call(GetThing, { path: { thingId: "t_1" } }))
+      expect(error).toBeInstanceOf(ApiError.UndecodableResponse)
+      expect(error._tag === "UndecodableResponse" && [error.status, error.problem]).toEqual([200, "schema-mismatch"])
+      expect(server.requests).toHaveLength(1)
+    })
+  )
+})
+
+describe("Client: typed business errors", () => {
+  const answerTo = (message: string) =>
+    Effect.gen(function* () {
+      const server = yield* Server.make([
+        Server.json(403, { statusCode: 403, error: "Forbidden", message }, { "content-type": "application/json" })
+      ])
+      const client = yield* clientFor(server)
+      return yield* client.call(CreateAssetTransfer, { body: keyed }).pipe(
+        Effect.map(() => "transferred"),
+        Effect.catchTag("BusinessRuleViolation", (e) => {
+          if (!e.documented) return Effect.succeed(`undocumented: ${e.message}`)
+          // Exhaustive: a message added to the endpoint and not handled here
+          // makes this callback return `undefined`, which does not compile.
+          switch (e.message) {
+            case "INSUFFICIENT_WALLET_BALANCE":
+              return Effect.succeed("top up first")
+            case "QUOTA_EXCEEDED":
+              return Effect.succeed("wait for the quota")
+          }
+        }),
+        Effect.catchTag("ResourceForbidden", (e) => Effect.succeed(`forbidden: ${e.message}`))
+      )
+    })
+
+  it.effect("a documented 403 message is a literal the caller can switch on exhaustively", () =>
+    Effect.gen(function* () {
+      expect(yield* answerTo("INSUFFICIENT_WALLET_BALANCE")).toBe("top up first")
+      expect(yield* answerTo("QUOTA_EXCEEDED")).toBe("wait for the quota")
+      expect(yield* answerTo("ASSET_NOT_ACTIVE")).toBe("undocumented: ASSET_NOT_ACTIVE")
+      expect(yield* answerTo("Forbidden")).toBe("forbidden: Forbidden")
+    })
+  )
+})
+
+describe("Client: never retries 400, 401, 403, 404", () => {
+  const cases: ReadonlyArray<readonly [string, Server.Reply, string]> = [
+    ["400", Server.error(new ApiError.MalformedRequest({ message: "amount is required" })), "MalformedRequest"],
+    ["401", Server.error(new ApiError.Unauthorized({ message: "Missing authentication" })), "Unauthorized"],
+    ["403", Server.error(new ApiError.ResourceForbidden({ message: "Forbidden" })), "ResourceForbidden"],
+    [
+      "403 business",
+      Server.json(403, { statusCode: 403, message: "INSUFFICIENT_WALLET_BALANCE" }),
+      "BusinessRuleViolation"
+    ],
+    ["404", Server.error(new ApiError.RouteNotFound({ message: "Not Found" })), "RouteNotFound"],
+    ["501", serverError(501), "ServerError"]
+  ]
+  for (const [name, reply, tag] of cases) {
+    it.effect(`${name}: one attempt, typed ${tag}, even for GET and with an idempotency key`, () =>
+      Effect.gen(function* () {
+        const server = yield* Server.make([reply, Server.json(200, transfer)])
+        const client = yield* clientFor(server, { retryPolicy: RetryPolicy.make({ maxAttempts: 5 }) })
+        const post = yield* Effect.flip(client.call(CreateAssetTransfer, { body: keyed }))
+        expect(post._tag).toBe(tag)
+        expect(server.requests).toHaveLength(1)
+      })
+    )
+  }
+})
+
+describe("Client: 429 and Retry-After", () => {
+  it.effect("waits the full Retry-After (seconds) before the retry, on the TestClock", () =>
+    Effect.gen(function* () {
+      const probe = yield* ClockProbe.make
+      const server = yield* Server.make([Server.rateLimited("3"), Server.json(200, thing)], { now: probe.now })
+      const client = yield* clientFor(server)
+      const fiber = yield* fork(probe, client.call(GetThing, { path: { thingId: "t_1" } }))
+      expect(yield* probe.nextSleep).toBe(3000)
+      yield* TestClock.adjust(2999)
+      yield* realPause()
+      expect(server.requests).toHaveLength(1)
+      yield* TestClock.adjust(1)
+      expect(yield* Fiber.join(fiber)).toEqual(thing)
+      expect(server.requests.map((r) => r.at)).toEqual([0, 3000])
+    })
+  )
+
+  it.effect("reads an HTTP-date Retry-After against the client's clock", () =>
+    Effect.gen(function* () {
+      const probe = yield* ClockProbe.make
+      yield* TestClock.setTime(Date.UTC(2025, 0, 1, 12, 0, 0))
+      const server = yield* Server.make(
+        (request) =>
+          request.index === 0 ? Server.rateLimited(new Date(request.at + 5000).toUTCString()) : Server.json(200, thing),
+        { now: probe.now }
+      )
+      const client = yield* clientFor(server)
+      const fiber = yield* fork(probe, client.call(GetThing, { path: { thingId: "t_1" } }))
+      expect(yield* probe.nextSleep).toBe(5000)
+      yield* TestClock.adjust(4999)
+      yield* realPause()
+      expect(server.requests).toHaveLength(1)
+      yield* TestClock.adjust(1)
+      expect(yield* Fiber.join(fiber)).toEqual(thing)
+      const [first, second] = server.requests
+      expect((second?.at ?? 0) - (first?.at ?? 0)).toBe(5000)
+    })
+  )
+
+  it.effect("a Retry-After above maxRetryAfter fails fast with the typed 429, without sleeping", () =>
+    Effect.gen(function* () {
+      const probe = yield* ClockProbe.make
+      const server = yield* Server.make([Server.rateLimited("120"), Server.json(200, thing)])
+      const client = yield* clientFor(server)
+      const error = yield* Effect.flip(
+        client.call(GetThing, { path: { thingId: "t_1" } }).pipe(Effect.provideService(Clock.Clock, probe.clock))
+      )
+      expect(error).toBeInstanceOf(ApiError.TooManyRequests)
+      expect(error._tag === "TooManyRequests" && error.retryAfter).toEqual(Duration.seconds(120))
+      expect(server.requests).toHaveLength(1)
+      expect(probe.sleeps).toEqual([])
+    })
+  )
+
+  it.effect("a 429 is retried even for a POST without idempotency key: the server did not act on it", () =>
+    Effect.gen(function* () {
+      const probe = yield* ClockProbe.make
+      const server = yield* Server.make([Server.rateLimited("1"), Server.json(200, transfer)], { now: probe.now })
+      const client = yield* clientFor(server)
+      const fiber = yield* fork(probe, client.call(CreateAssetTransfer, { body: unkeyed }))
+      expect(yield* passWaits(probe, 1)).toEqual([1000])
+      expect(yield* Fiber.join(fiber)).toEqual(transfer)
+    })
+  )
+
+  it.effect("an HTML 429 from a proxy still waits its full Retry-After", () =>
+    Effect.gen(function* () {
+      const probe = yield* ClockProbe.make
+      const server = yield* Server.make(
+        [
+          Server.raw(429, "<html><body>Too Many Requests</body></html>", {
+            "content-type": "text/html",
+            "retry-after": "4"
+          }),
+          Server.json(200, thing)
+        ],
+        { now: probe.now }
+      )
+      const client = yield* clientFor(server)
+      const fiber = yield* fork(probe, client.call(GetThing, { path: { thingId: "t_1" } }))
+      expect(yield* passWaits(probe, 1)).toEqual([4000])
+      expect(yield* Fiber.join(fiber)).toEqual(thing)
+      expect(server.requests.map((r) => r.at)).toEqual([0, 4000])
+    })
+  )
+
+  it.effect("a 503 with Retry-After waits for it (GET)", () =>
+    Effect.gen(function* () {
+      const probe = yield* ClockProbe.make
+      const server = yield* Server.make(
+        [serverError(503, { retryAfter: Duration.seconds(2) }), Server.json(200, thing)],
+        {
+          now: probe.now
+        }
+      )
+      const client = yield* clientFor(server)
+      const fiber = yield* fork(probe, client.call(GetThing, { path: { thingId: "t_1" } }))
+      expect(yield* passWaits(probe, 1)).toEqual([2000])
+      expect(yield* Fiber.join(fiber)).toEqual(thing)
+      expect(server.requests.map((r) => r.at)).toEqual([0, 2000])
+    })
+  )
+})
+
+describe("Client: 5xx, timeouts and transport failures", () => {
+  it.effect("retries a 503 for GET after a full-jitter backoff below the base delay", () =>
+    Effect.gen(function* () {
+      const probe = yield* ClockProbe.make
+      const server = yield* Server.make([serverError(503), Server.json(200, thing)], { now: probe.now })
+      const client = yield* clientFor(server)
+      const fiber = yield* fork(probe, client.call(GetThing, { path: { thingId: "t_1" } }))
+      const wait = yield* probe.nextSleep
+      expect(wait).toBeGreaterThanOrEqual(0)
+      expect(wait).toBeLessThan(100)
+      yield* TestClock.adjust(wait)
+      expect(yield* Fiber.join(fiber)).toEqual(thing)
+      expect(server.requests.map((r) => r.at)).toEqual([0, wait])
+    })
+  )
+
+  it.effect("stops at maxAttempts with the last typed error", () =>
+    Effect.gen(function* () {
+      const probe = yield* ClockProbe.make
+      const server = yield* Server.make([serverError(500)])
+      const client = yield* clientFor(server)
+      const fiber = yield* fork(probe, Effect.flip(client.call(GetThing, { path: { thingId: "t_1" } })))
+      yield* passWaits(probe, 2)
+      const error = yield* Fiber.join(fiber)
+      expect(error._tag === "ServerError" && error.status).toBe(500)
+      expect(server.requests).toHaveLength(3)
+    })
+  )
+
+  it.effect("zero retries (maxAttempts 1) means exactly one attempt", () =>
+    Effect.gen(function* () {
+      const server = yield* Server.make([serverError(503), Server.json(200, thing)])
+      const client = yield* clientFor(server, { retryPolicy: RetryPolicy.make({ maxAttempts: 1 }) })
+      const error = yield* Effect.flip(client.call(GetThing, { path: { thingId: "t_1" } }))
+      expect(error._tag).toBe("ServerError")
+      expect(server.requests).toHaveLength(1)
+    })
+  )
+
+  it.effect("an HTML 502 from a proxy is typed and retried for GET; an empty 503 too", () =>
+    Effect.gen(function* () {
+      const probe = yield* ClockProbe.make
+      const server = yield* Server.make([
+        Server.raw(502, "<html><body>Bad Gateway</body></html>", { "content-type": "text/html" }),
+        Server.raw(503, ""),
+        Server.json(200, thing)
+      ])
+      const client = yield* clientFor(server)
+      const fiber = yield* fork(probe, client.call(GetThing, { path: { thingId: "t_1" } }))
+      yield* passWaits(probe, 2)
+      expect(yield* Fiber.join(fiber)).toEqual(thing)
+      expect(server.requests).toHaveLength(3)
+    })
+  )
+
+  it.effect("a POST without idempotency key gets the typed error of an HTML 502 at once", () =>
+    Effect.gen(function* () {
+      const server = yield* Server.make([
+        Server.raw(502, "<html><body>Bad Gateway</body></html>", { "content-type": "text/html" }),
+        Server.json(200, transfer)
+      ])
+      const client = yield* clientFor(server)
+      const error = yield* Effect.flip(client.call(CreateAssetTransfer, { body: unkeyed }))
+      expect(error).toBeInstanceOf(ApiError.UndecodableResponse)
+      expect(error._tag === "UndecodableResponse" && [error.status, error.problem]).toEqual([502, "not-json"])
+      expect(server.requests).toHaveLength(1)
+    })
+  )
+
+  it.effect("a POST without idempotency key is not retried after a 503 with Retry-After either", () =>
+    Effect.gen(function* () {
+      const server = yield* Server.make([
+        serverError(503, { retryAfter: Duration.seconds(1) }),
+        Server.json(200, transfer)
+      ])
+      const client = yield* clientFor(server)
+      const error = yield* Effect.flip(client.call(CreateAssetTransfer, { body: unkeyed }))
+      expect(error._tag).toBe("ServerError")
+      expect(server.requests).toHaveLength(1)
+    })
+  )
+
+  it.effect("a POST with idempotency key is retried after a reset and a 500, with the same key every time", () =>
+    Effect.gen(function* () {
+      const probe = yield* ClockProbe.make
+      const server = yield* Server.make([Server.reset, serverError(500), Server.json(200, transfer)])
+      const client = yield* clientFor(server, { retryPolicy: RetryPolicy.make({ maxAttempts: 3 }) })
+      const fiber = yield* fork(probe, client.call(CreateAssetTransfer, { body: keyed }))
+      yield* passWaits(probe, 2)
+      expect(yield* Fiber.join(fiber)).toEqual(transfer)
+      expect(server.requests.map((r) => JSON.parse(r.body).idempotencyKey)).toEqual([
+        "order-42",
+        "order-42",
+        "order-42"
+      ])
+      expect(new Set(server.requests.map((r) => r.body)).size).toBe(1)
+    })
+  )
+
+  it.effect("a connection reset mid-body is a TransportFailure (connection-reset), retried for GET", () =>
+    Effect.gen(function* () {
+      const probe = yield* ClockProbe.make
+      const server = yield* Server.make([Server.resetMidBody(200, thing), Server.json(200, thing)])
+      const client = yield* clientFor(server)
+      const fiber = yield* fork(probe, client.call(GetThing, { path: { thingId: "t_1" } }))
+      yield* passWaits(probe, 1)
+      expect(yield* Fiber.join(fiber)).toEqual(thing)
+
+      const broken = yield* Server.make([Server.resetMidBody(200, thing)])
+      const once = yield* clientFor(broken, { retryPolicy: RetryPolicy.make({ maxAttempts: 1 }) })
+      const error = yield* Effect.flip(once.call(GetThing, { path: { thingId: "t_1" } }))
+      expect(error).toBeInstanceOf(ApiError.TransportFailure)
+      expect(error._tag === "TransportFailure" && [error.reason, error.method]).toEqual(["connection-reset", "GET"])
+    })
+  )
+
+  it.effect("a refused connection is a TransportFailure (connection-refused)", () =>
+    Effect.gen(function* () {
+      const url = yield* Server.closedPortUrl
+      const client = yield* Client.make({
+        baseUrl: url,
+        credentials: Credentials.apiKey("ak_test"),
+        retryPolicy: RetryPolicy.make({ maxAttempts: 1 })
+      }).pipe(Effect.provide(FetchHttpClient.layer))
+      const error = yield* Effect.flip(client.call(GetThing, { path: { thingId: "t_1" } }))
+      expect(error._tag === "TransportFailure" && error.reason).toBe("connection-refused")
+    })
+  )
+
+  it.effect("a slow response times out per attempt (typed Timeout) and is retried for GET", () =>
+    Effect.gen(function* () {
+      const probe = yield* ClockProbe.make
+      const server = yield* Server.make([Server.hang, Server.json(200, thing)], { now: probe.now })
+      const client = yield* clientFor(server, { attemptTimeout: "1 second" })
+      const fiber = yield* fork(probe, client.call(GetThing, { path: { thingId: "t_1" } }))
+      yield* server.awaitRequests(1)
+      expect(yield* probe.nextSleep).toBe(1000)
+      yield* TestClock.adjust(1000)
+      yield* passWaits(probe, 1)
+      expect(yield* Fiber.join(fiber)).toEqual(thing)
+      expect(server.requests).toHaveLength(2)
+    })
+  )
+
+  it.effect("a slow response to a POST without idempotency key is a Timeout after one attempt", () =>
+    Effect.gen(function* () {
+      const probe = yield* ClockProbe.make
+      const server = yield* Server.make([Server.delay(10_000, Server.json(200, transfer))])
+      const client = yield* clientFor(server, { attemptTimeout: "2 seconds" })
+      const fiber = yield* fork(probe, Effect.flip(client.call(CreateAssetTransfer, { body: unkeyed })))
+      yield* server.awaitRequests(1)
+      expect(yield* probe.nextSleep).toBe(2000)
+      yield* TestClock.adjust(2000)
+      const error = yield* Fiber.join(fiber)
+      expect(error).toBeInstanceOf(ApiError.Timeout)
+      expect(error._tag === "Timeout" && [Duration.toMillis(error.after), error.attempts]).toEqual([2000, 1])
+    })
+  )
+})
+
+describe("Client: deadline", () => {
+  it.effect("a Retry-After beyond the deadline fails at once with a Timeout reporting the attempts", () =>
+    Effect.gen(function* () {
+      const probe = yield* ClockProbe.make
+      const server = yield* Server.make([Server.rateLimited("10"), Server.json(200, thing)])
+      const client = yield* clientFor(server, { deadline: "5 seconds" })
+      const error = yield* Effect.flip(
+        client.call(GetThing, { path: { thingId: "t_1" } }).pipe(Effect.provideService(Clock.Clock, probe.clock))
+      )
+      expect(error).toBeInstanceOf(ApiError.Timeout)
+      expect(error._tag === "Timeout" && [Duration.toMillis(error.after), error.attempts]).toEqual([5000, 1])
+      expect(probe.now()).toBe(0)
+      expect(server.requests).toHaveLength(1)
+    })
+  )
+
+  it.effect("an attempt in flight at the deadline is cut there; the client never sleeps past it", () =>
+    Effect.gen(function* () {
+      const probe = yield* ClockProbe.make
+      const server = yield* Server.make([Server.rateLimited("2"), Server.hang], { now: probe.now })
+      const client = yield* clientFor(server, { attemptTimeout: "30 seconds" })
+      const fiber = yield* fork(
+        probe,
+        Effect.flip(client.call(GetThing, { path: { thingId: "t_1" } }, { deadline: "3 seconds" }))
+      )
+      expect(yield* probe.nextSleep).toBe(3000) // attempt 1, bounded by the deadline
+      expect(yield* passWaits(probe, 1)).toEqual([2000]) // Retry-After
+      yield* server.awaitRequests(2)
+      expect(yield* probe.nextSleep).toBe(1000) // attempt 2 gets what is left
+      yield* TestClock.adjust(1000)
+      const error = yield* Fiber.join(fiber)
+      expect(error._tag === "Timeout" && [Duration.toMillis(error.after), error.attempts]).toEqual([3000, 2])
+      expect(probe.now()).toBe(3000)
+    })
+  )
+})
+
+describe("Client: refreshable user token", () => {
+  const refreshable = () => {
+    let issued = 0
+    return {
+      credentials: Credentials.refreshableToken(Effect.sync(() => `token-${++issued}`)),
+      issued: () => issued
+    }
+  }
+  const unauthorized = Server.error(new ApiError.Unauthorized({ message: "jwt expired" }))
+
+  it.effect("after a 401 the client refreshes once and replays the request once with the new token", () =>
+    Effect.gen(function* () {
+      const provider = refreshable()
+      const server = yield* Server.make((request) =>
+        request.headers.authorization === "token-1" ? unauthorized : Server.json(200, transfer)
+      )
+      const client = yield* clientFor(server, { credentials: provider.credentials, account: "acc_org" })
+      expect(yield* client.call(CreateAssetTransfer, { body: unkeyed })).toEqual(transfer)
+      expect(server.requests.map((r) => r.headers.authorization)).toEqual(["token-1", "token-2"])
+      expect(server.requests.map((r) => r.headers["x-centrapay-account"])).toEqual(["acc_org", "acc_org"])
+      expect(yield* client.call(CreateAssetTransfer, { body: unkeyed })).toEqual(transfer)
+      expect(provider.issued()).toBe(2)
+    })
+  )
+
+  it.effect("a second 401 is final: never a loop", () =>
+    Effect.gen(function* () {
+      const provider = refreshable()
+      const server = yield* Server.make([unauthorized])
+      const client = yield* clientFor(server, {
+        credentials: provider.credentials,
+        retryPolicy: RetryPolicy.make({ maxAttempts: 5 })
+      })
+      const error = yield* Effect.flip(client.call(GetThing, { path: { thingId: "t_1" } }))
+      expect(error._tag).toBe("Unauthorized")
+      expect(server.requests).toHaveLength(2)
+      expect(provider.issued()).toBe(2)
+    })
+  )
+
+  it.effect("a fixed user token is not refreshed", () =>
+    Effect.gen(function* () {
+      const server = yield* Server.make([unauthorized, Server.json(200, thing)])
+      const client = yield* clientFor(server, { credentials: Credentials.userToken("eyJ.old") })
+      expect((yield* Effect.flip(client.call(GetThing, { path: { thingId: "t_1" } })))._tag).toBe("Unauthorized")
+      expect(server.requests).toHaveLength(1)
+    })
+  )
+
+  it.effect("concurrent calls rejected with the same token refresh it only once", () =>
+    Effect.gen(function* () {
+      const provider = refreshable()
+      const server = yield* Server.make((request) =>
+        request.headers.authorization === "token-1" ? unauthorized : Server.json(200, thing)
+      )
+      const client = yield* clientFor(server, { credentials: provider.credentials })
+      const results = yield* Effect.all(
+        Array.from({ length: 5 }, () => client.call(GetThing, { path: { thingId: "t_1" } })),
+        { concurrency: "unbounded" }
+      )
+      expect(results).toHaveLength(5)
+      expect(provider.issued()).toBe(2)
+    })
+  )
+})
+
+describe("Client: retry budget", () => {
+  it.effect("a shared budget stops retries with RetryBudgetExhausted, and successes refill it", () =>
+    Effect.gen(function* () {
+      const probe = yield* ClockProbe.make
+      let healthy = false
+      const server = yield* Server.make(() => (healthy ? Server.json(200, thing) : serverError(503)))
+      const budget: Partial<RetryBudget.Options> = { capacity: 5, retryCost: 5, successRefund: 1 }
+      const client = yield* clientFor(server, { retryBudget: budget })
+      const get = client.call(GetThing, { path: { thingId: "t_1" } })
+
+      const first = yield* fork(probe, Effect.flip(get))
+      yield* passWaits(probe, 1)
+      const exhausted = yield* Fiber.join(first)
+      expect(exhausted).toBeInstanceOf(ClientError.RetryBudgetExhausted)
+      expect(exhausted._tag === "RetryBudgetExhausted" && [exhausted.attempts, exhausted.lastError._tag]).toEqual([
+        2,
+        "ServerError"
+      ])
+      expect(server.requests).toHaveLength(2)
+
+      const second = yield* Effect.flip(get)
+      expect(second._tag === "RetryBudgetExhausted" && second.attempts).toBe(1)
+      expect(server.requests).toHaveLength(3)
+
+      healthy = true
+      expect(yield* get).toEqual(thing)
+      expect(yield* client.retryBudget.available).toBe(1)
+    })
+  )
+})
+
+describe("Client: client-side rate limit", () => {
+  it.effect("concurrent calls beyond the limit queue for the next window instead of collecting 429s", () =>
+    Effect.gen(function* () {
+      const probe = yield* ClockProbe.make
+      const server = yield* Server.make([Server.json(200, thing)], { now: probe.now })
+      const client = yield* clientFor(server, { rateLimit: { limit: 2, window: "1 minute" } })
+      const calls = yield* fork(
+        probe,
+        Effect.all(
+          Array.from({ length: 3 }, () => client.call(GetThing, { path: { thingId: "t_1" } })),
+          { concurrency: "unbounded" }
+        )
+      )
+      expect(yield* probe.nextSleep).toBe(60_000)
+      yield* server.awaitRequests(2)
+      yield* realPause()
+      expect(server.requests).toHaveLength(2)
+      yield* TestClock.adjust("1 minute")
+      expect(yield* Fiber.join(calls)).toHaveLength(3)
+      expect(server.requests.map((r) => r.at)).toEqual([0, 0, 60_000])
+    })
+  )
+
+  it.effect("the default is the documented 200 requests per minute", () =>
+    Effect.gen(function* () {
+      const probe = yield* ClockProbe.make
+      const server = yield* Server.make([Server.json(200, thing)], { now: probe.now })
+      const client = yield* clientFor(server, { rateLimit: {} })
+      const calls = yield* fork(
+        probe,
+        Effect.all(
+          Array.from({ length: 201 }, () => client.call(GetThing, { path: { thingId: "t_1" } })),
+          { concurrency: 50 }
+        )
+      )
+      expect(yield* probe.nextSleep).toBe(60_000)
+      yield* server.awaitRequests(200)
+      yield* TestClock.adjust("1 minute")
+      yield* Fiber.join(calls)
+      expect(server.requests.filter((r) => r.at === 0)).toHaveLength(200)
+      expect(server.requests.at(-1)?.at).toBe(60_000)
+    })
+  )
+})
+
+describe("Client: spans", () => {
+  it.effect("one span per call and per attempt, with attempt number, status, decision and delay", () =>
+    Effect.gen(function* () {
+      const spans: Array<Tracer.NativeSpan> = []
+      const tracer = Tracer.make({
+        span: (options) => {
+          const span = new Tracer.NativeSpan(options)
+          spans.push(span)
+          return span
+        }
+      })
+      const probe = yield* ClockProbe.make
+      const server = yield* Server.make([Server.rateLimited("2"), Server.json(200, thing)])
+      const client = yield* clientFor(server)
+      const fiber = yield* fork(
+        probe,
+        client.call(GetThing, { path: { thingId: "t_1" } }).pipe(Effect.withTracer(tracer))
+      )
+      yield* passWaits(probe, 1)
+      yield* Fiber.join(fiber)
+      const calls = spans.filter((s) => s.name === "CentrapayClient.call")
+      const attempts = spans.filter((s) => s.name === "CentrapayClient.attempt")
+      expect(calls).toHaveLength(1)
+      expect(calls[0]?.attributes.get("centrapay.endpoint")).toBe("GET /api/things/{thingId}")
+      expect(calls[0]?.attributes.get("centrapay.attempts")).toBe(2)
+      expect(attempts.map((s) => Object.fromEntries(s.attributes))).toEqual([
+        {
+          "centrapay.attempt": 1,
+          "http.response.status_code": 429,
+          "centrapay.outcome": "TooManyRequests",
+          "centrapay.decision": "retry",
+          "centrapay.retry.delay_ms": 2000,
+          "centrapay.retry.basis": "retry-after"
+        },
+        {
+          "centrapay.attempt": 2,
+          "http.response.status_code": 200,
+          "centrapay.outcome": "Success"
+        }
+      ])
+      expect(attempts.every((s) => s.parent._tag === "Some" && s.parent.value === calls[0])).toBe(true)
+    })
+  )
+})

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import * as FaultSuite from "./support/FaultSuite.ts"
+
+describe("fault injection (small run; `npm run faults` runs 10k)", () => {
+  it.live(
+    "300 random answers from the whole contract: every failure typed, no forbidden retry, wait or duplicate",
+    () =>
+      Effect.gen(function* () {
+        const report = yield* FaultSuite.run({ requests: 300, seed: 42 })
+        expect(FaultSuite.summaryLine(report)).toBe(
+          "faults: 300 requests, untyped 0, non-retryable retried 0, early waits 0, over attempts 0, duplicate posts 0"
+        )
+        expect(FaultSuite.passed(report)).toBe(true)
+        expect(report.mismatches).toBe(0)
+        // The run exercised retries and a spread of outcomes, not just successes.
+        expect(report.attempts).toBeGreaterThan(report.requests)
+        expect(Object.keys(report.outcomes).length).toBeGreaterThanOrEqual(8)
+      })
+  )
+
+  it("the verdict line has the documented form and fails on any count but N", () => {
+    const clean: FaultSuite.Report = {
+      requests: 5,
+      attempts: 7,
+      untyped: 0,
+      nonRetryableRetried: 0,
+      earlyWaits: 0,
+      overAttempts: 0,
+      duplicatePosts: 0,
+      mismatches: 0,
+      outcomes: {}
+    }
+    expect(FaultSuite.summaryLine(clean)).toMatch(
+      /^faults: \d+ requests, untyped \d+, non-retryable retried \d+, early waits \d+, over attempts \d+, duplicate posts \d+$/
+    )
+    expect(FaultSuite.passed(clean)).toBe(true)
+    for (const key of ["untyped", "nonRetryableRetried", "earlyWaits", "overAttempts", "duplicatePosts"] as const) {
+      expect(FaultSuite.passed({ ...clean, [key]: 1 })).toBe(false)
+    }
+  })
+})

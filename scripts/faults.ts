@@ -1,0 +1,37 @@
+/**
+ * `npm run faults`: the fault-injection suite at full size. Options:
+ * `--requests <n>` (default 10000), `--seed <n>` (default 1),
+ * `--concurrency <n>` (default 16). The last line is the verdict; the exit
+ * code is 1 when any of its counts (but the number of requests) is above 0.
+ */
+import { parseArgs } from "node:util"
+import { Effect } from "effect"
+import * as FaultSuite from "../packages/core/test/support/FaultSuite.ts"
+
+const { values } = parseArgs({
+  options: {
+    requests: { type: "string", default: "10000" },
+    seed: { type: "string", default: "1" },
+    concurrency: { type: "string", default: "16" }
+  }
+})
+
+const started = performance.now()
+const report = await Effect.runPromise(
+  Effect.scoped(
+    FaultSuite.run({
+      requests: Number(values.requests),
+      seed: Number(values.seed),
+      concurrency: Number(values.concurrency)
+    })
+  )
+)
+const outcomes = Object.entries(report.outcomes)
+  .sort(([, a], [, b]) => b - a)
+  .map(([tag, count]) => `${tag} ${count}`)
+  .join(", ")
+console.log(`seed ${values.seed}: ${report.attempts} HTTP requests in ${Math.round(performance.now() - started)} ms`)
+console.log(`outcomes: ${outcomes}`)
+console.log(`outcome mismatches ${report.mismatches}`)
+console.log(FaultSuite.summaryLine(report))
+process.exitCode = FaultSuite.passed(report) ? 0 : 1
