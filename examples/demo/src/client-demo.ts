@@ -7,8 +7,8 @@
  */
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
-import { Client, Credentials, Endpoint } from "@centrapay-effect/core"
-import { Effect, Result, Schema, Tracer } from "effect"
+import { AttemptLog, Client, Credentials, Endpoint } from "@centrapay-effect/core"
+import { Effect, Result, Schema } from "effect"
 import { FetchHttpClient } from "effect/http"
 
 /** One row of the demo table. */
@@ -125,40 +125,19 @@ export const clientRows: Effect.Effect<ReadonlyArray<ClientRow>> = Effect.scoped
     )
     const rows: Array<ClientRow> = []
     for (const { request, call } of calls) {
-      const spans: Array<Tracer.NativeSpan> = []
-      const tracer = Tracer.make({
-        span: (options) => {
-          const span = new Tracer.NativeSpan(options)
-          spans.push(span)
-          return span
-        }
-      })
-      const result = yield* Effect.result(call(client).pipe(Effect.withTracer(tracer)))
-      const attempts = spans.filter((span) => span.name === "CentrapayClient.attempt")
-      const last = attempts.at(-1)?.attributes.get("http.response.status_code")
+      const { result, attempts } = yield* AttemptLog.record(call(client))
       rows.push({
         request,
-        status: typeof last === "number" ? last : undefined,
+        status: attempts.at(-1)?.status,
         tag: Result.isSuccess(result) ? "Success" : result.failure._tag,
         message: Result.isSuccess(result) ? "" : result.failure.message,
-        decision: attempts.map(describeAttempt).join("; "),
+        decision: attempts.map(AttemptLog.describe).join("; "),
         attempts: attempts.length
       })
     }
     return rows
   })
 )
-
-const describeAttempt = (span: Tracer.NativeSpan): string => {
-  const status = span.attributes.get("http.response.status_code")
-  const outcome = String(status ?? span.attributes.get("centrapay.outcome") ?? "?")
-  const decision = span.attributes.get("centrapay.decision")
-  if (decision === undefined) return outcome
-  if (decision !== "retry") return `${outcome} → ${String(decision)}`
-  const delay = span.attributes.get("centrapay.retry.delay_ms")
-  const basis = span.attributes.get("centrapay.retry.basis")
-  return `${outcome} → retry in ${String(delay)} ms (${String(basis)})`
-}
 
 /** A `node:http` server on 127.0.0.1 answering from the script; closed with the scope. */
 const serve = (answers: Readonly<Record<string, ReadonlyArray<Answer>>>) =>

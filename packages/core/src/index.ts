@@ -8,6 +8,8 @@
 
 /** The error classes, their union, guards and classification. */
 export * as ApiError from "./ApiError.ts"
+/** What the client did, attempt by attempt (read from its spans). */
+export * as AttemptLog from "./AttemptLog.ts"
 /** Centrapay's documented endpoints as typed contracts, generated from its error catalog. */
 export * as Centrapay from "./Centrapay.ts"
 /** The client: call endpoint contracts with typed errors and retries. */
