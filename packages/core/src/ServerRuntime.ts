@@ -7,9 +7,13 @@
  * and answers 503 with `Retry-After`, and whatever happens the result is a
  * contract response — `handle` never rejects.
  *
+ * A request runs on one fiber started with the request's context; a program
+ * that finishes without waiting for anything is answered on the spot, with no
+ * timer, and only one that suspends arms its deadline.
+ *
  * @module
  */
-import { Cause, Context, type Duration, Effect, Exit, Layer, Scope } from "effect"
+import { Cause, Context, Duration, Effect, Exit, Layer, Scope } from "effect"
 import * as ApiError from "./ApiError.ts"
 import { CurrentRequest, type ServerRequest } from "./ServerRequest.ts"
 import {
@@ -37,6 +41,16 @@ export interface ServerRuntime<X> {
     services: Context.Context<X>,
     options?: { readonly deadline?: Duration.Input | undefined }
   ) => Promise<ServerResponse>
+  /**
+   * `handle`, but a program that finishes without waiting for anything is
+   * answered synchronously, without a promise (an adapter then translates
+   * the response at once). Never throws; a returned promise never rejects.
+   */
+  readonly respond: (
+    request: ServerRequest,
+    services: Context.Context<X>,
+    options?: { readonly deadline?: Duration.Input | undefined }
+  ) => ServerResponse | Promise<ServerResponse>
   /** Releases what the layer acquired (call on shutdown). */
   readonly dispose: () => Promise<void>
 }
@@ -79,6 +93,7 @@ export const make = <R, LE, X = never>(
   layer: Layer.Layer<R, LE>
 ): ServerRuntime<X> => {
   let building: Promise<Built<R> | undefined> | undefined
+  let ready: Built<R> | undefined
 
   const build = async (requestId: string): Promise<Built<R> | undefined> => {
     const scope = Effect.runSync(Scope.make())
@@ -98,63 +113,127 @@ export const make = <R, LE, X = never>(
       const attempt = build(requestId)
       building = attempt
       void attempt.then((result) => {
-        if (result === undefined && building === attempt) building = undefined
+        if (building !== attempt) return
+        if (result === undefined) building = undefined
+        else ready = result
       })
     }
     return building
   }
 
-  const run = (
-    context: Context.Context<R>,
+  // The outcome as a response; an unexpected cause is logged with the request's
+  // services, so a logger from the program's layer writes the line.
+  const conclude = (
+    exit: Exit.Exit<ServerResponse, unknown>,
+    context: Context.Context<R | CurrentRequest | ResponseHeaders | X>,
     request: ServerRequest,
-    services: Context.Context<X>,
-    deadline: Duration.Input | undefined
-  ): Promise<ServerResponse> => {
-    const headers = new Map<string, Array<string>>()
-    const limited =
-      deadline === undefined
-        ? program
-        : Effect.timeoutOrElse(program, { duration: deadline, orElse: () => Effect.interrupt })
-    const answered = limited.pipe(
-      Effect.provideContext(Context.merge(context, services)),
-      Effect.provideService(CurrentRequest, request),
-      Effect.provideService(ResponseHeaders, headers),
-      Effect.exit,
-      Effect.flatMap((exit) => {
-        const outcome = fromExit(exit, { requestId: request.requestId, headers })
-        if (outcome.unexpected === undefined) return Effect.succeed(outcome.response)
-        return Effect.logError(
-          Cause.hasInterruptsOnly(outcome.unexpected) ? "request interrupted (deadline)" : "request failed unexpectedly"
-        ).pipe(
+    headers: ReadonlyMap<string, ReadonlyArray<string>>
+  ): ServerResponse => {
+    try {
+      const outcome = fromExit(exit, { requestId: request.requestId, headers })
+      if (outcome.unexpected === undefined) return outcome.response
+      const message = Cause.hasInterruptsOnly(outcome.unexpected)
+        ? "request interrupted (deadline)"
+        : "request failed unexpectedly"
+      Effect.runForkWith(context)(
+        Effect.logError(message).pipe(
           Effect.annotateLogs({
             requestId: request.requestId,
             method: request.method,
             path: request.path,
             status: outcome.response.status,
             cause: Cause.pretty(outcome.unexpected)
-          }),
-          Effect.as(outcome.response)
+          })
         )
-      })
-    )
-    return Effect.runPromise(answered)
+      )
+      return outcome.response
+    } catch {
+      return lastResort(request.requestId)
+    }
+  }
+
+  const run = (
+    base: Context.Context<R>,
+    request: ServerRequest,
+    services: Context.Context<X>,
+    deadline: Duration.Input | undefined
+  ): ServerResponse | Promise<ServerResponse> => {
+    try {
+      return start(base, request, services, deadline)
+    } catch {
+      return lastResort(request.requestId)
+    }
+  }
+
+  const start = (
+    base: Context.Context<R>,
+    request: ServerRequest,
+    services: Context.Context<X>,
+    deadline: Duration.Input | undefined
+  ): ServerResponse | Promise<ServerResponse> => {
+    const headers = new Map<string, Array<string>>()
+    const context = overlay(Context.add(Context.add(base, CurrentRequest, request), ResponseHeaders, headers), services)
+    const fiber = Effect.runForkWith(context)(program)
+    const done = fiber.pollUnsafe()
+    if (done !== undefined) return conclude(done, context, request, headers)
+
+    return new Promise<ServerResponse>((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      let settled = false
+      const settle = (exit: Exit.Exit<ServerResponse, unknown>): void => {
+        if (settled) return
+        settled = true
+        if (timer !== undefined) clearTimeout(timer)
+        resolve(conclude(exit, context, request, headers))
+      }
+      if (deadline !== undefined) {
+        // Interrupt, and answer even if the program is stuck in an uninterruptible region.
+        timer = setTimeout(
+          () => {
+            fiber.interruptUnsafe()
+            settle(Exit.interrupt())
+          },
+          Duration.toMillis(Duration.fromInputUnsafe(deadline))
+        )
+      }
+      fiber.addObserver(settle)
+    })
+  }
+
+  const respond: ServerRuntime<X>["respond"] = (request, services, options) => {
+    try {
+      if (ready !== undefined) return run(ready.context, request, services, options?.deadline)
+      return built(request.requestId).then(
+        (current) =>
+          current === undefined
+            ? unavailable(request.requestId)
+            : run(current.context, request, services, options?.deadline),
+        () => lastResort(request.requestId)
+      )
+    } catch {
+      return lastResort(request.requestId)
+    }
   }
 
   return {
-    handle: async (request, services, options) => {
-      try {
-        const ready = await built(request.requestId)
-        if (ready === undefined) return unavailable(request.requestId)
-        return await run(ready.context, request, services, options?.deadline)
-      } catch {
-        return lastResort(request.requestId)
-      }
-    },
+    handle: (request, services, options) => Promise.resolve(respond(request, services, options)),
+    respond,
     dispose: async () => {
       const current = building
       building = undefined
-      const ready = current === undefined ? undefined : await current
-      if (ready !== undefined) await Effect.runPromise(Scope.close(ready.scope, Exit.void))
+      ready = undefined
+      const disposed = current === undefined ? undefined : await current
+      if (disposed !== undefined) await Effect.runPromise(Scope.close(disposed.scope, Exit.void))
     }
   }
+}
+
+// `base` with every service of `services` laid over it, without copying `base`
+// (Context.merge would copy it for every request).
+const overlay = <A, B>(base: Context.Context<A>, services: Context.Context<B>): Context.Context<A | B> => {
+  let context: Context.Context<A | B> | undefined
+  for (const [key, service] of services.mapUnsafe) {
+    context = Context.addUnsafe<A, B, unknown>(context ?? base, key, service)
+  }
+  return context ?? Context.merge(base, services)
 }

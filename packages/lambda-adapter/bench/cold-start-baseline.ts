@@ -1,0 +1,21 @@
+/**
+ * The cold-start baseline: the same program answered by core's ServerRuntime
+ * directly, without the adapter — what Effect and core cost on their own.
+ */
+import { Endpoint, Router, ServerRuntime } from "@centrapay-effect/core"
+import { Context, Effect, Layer } from "effect"
+
+const CreateAssetTransfer = Endpoint.make("POST /api/asset-transfers", { 403: ["INSUFFICIENT_WALLET_BALANCE"] })
+const insufficient = Endpoint.violation(CreateAssetTransfer, "INSUFFICIENT_WALLET_BALANCE")
+const runtime = ServerRuntime.make(
+  Router.toHandler(Router.empty.pipe(Router.add(CreateAssetTransfer, () => Effect.fail(insufficient)))),
+  Layer.empty
+)
+
+export const handler = async (event: { readonly rawPath: string }) => {
+  const response = await runtime.handle(
+    { method: "POST", path: event.rawPath, query: {}, headers: {}, body: undefined, requestId: "cold" },
+    Context.empty()
+  )
+  return { statusCode: response.status, headers: response.headers, body: response.body }
+}

@@ -1,0 +1,187 @@
+/**
+ * Serves an Effect program from AWS Lambda: `make` turns a program (request
+ * → response effect, failing with core's typed errors) and its layer into a
+ * Lambda handler for API Gateway REST and HTTP APIs, ALB targets and
+ * Function URLs.
+ *
+ * - The layer is built once per container, on the first invocation, and
+ *   reused by every warm one; a layer that fails to build is not kept (that
+ *   invocation answers a clean 503, the next one builds again).
+ * - The raw event, the Lambda context and the authorizer's claims are
+ *   services (`LambdaEvent`, `LambdaContext`, `Authorizer`).
+ * - Events are translated straight to core's neutral request and back to the
+ *   result shape of their source (detected, or named with `source`) — no Web
+ *   `Request`/`Response` on the way.
+ * - Every HTTP invocation ends in a valid contract response, never an
+ *   invocation error (which API Gateway turns into a 502): typed failures get
+ *   their documented encoding, defects a generic 500 with the correlation id
+ *   (the Lambda request id), and a program still running shortly before the
+ *   Lambda timeout is interrupted and answered 503 with `Retry-After`.
+ *   Causes go to a structured (JSON) log line.
+ * - A non-HTTP event (SQS, S3, EventBridge…) is rejected with an
+ *   `UnsupportedEvent` naming the supported shapes.
+ *
+ * @module
+ */
+import { type ApiError, type ServerRequest, type ServerResponse, ServerRuntime } from "@centrapay-effect/core"
+import type { Context as InvocationContext } from "aws-lambda"
+import { Context, Duration, type Effect, Layer, Logger, Result } from "effect"
+import * as Authorizer from "./Authorizer.ts"
+import * as Translate from "./internal/translate.ts"
+import { field, stringOf } from "./internal/values.ts"
+import * as LambdaContext from "./LambdaContext.ts"
+import * as LambdaEvent from "./LambdaEvent.ts"
+
+/**
+ * The services every invocation gets from the adapter, besides core's
+ * `CurrentRequest` and `ResponseHeaders`.
+ *
+ * @category models
+ */
+export type Services = LambdaEvent.LambdaEvent | LambdaContext.LambdaContext | Authorizer.Authorizer
+
+/**
+ * A Lambda handler (`export const handler = …`), with `dispose` to release
+ * what the layer acquired.
+ *
+ * @category models
+ */
+export interface LambdaHandler<Event, Result> {
+  (event: Event, context: InvocationContext): Promise<Result>
+  /** Releases the resources the layer acquired (on shutdown, or between tests). */
+  readonly dispose: () => Promise<void>
+}
+
+/**
+ * How the handler reads events and bounds the program.
+ *
+ * @category models
+ */
+export interface Options {
+  /**
+   * The event source, when the function is wired to one: events are read as
+   * that source without detection. @default detected per event
+   */
+  readonly source?: LambdaEvent.Source | undefined
+  /**
+   * How long before the Lambda timeout the program is interrupted and
+   * answered 503, leaving time to send the answer.
+   * @default 500 millis
+   */
+  readonly timeoutMargin?: Duration.Input | undefined
+}
+
+/**
+ * The default `timeoutMargin`.
+ *
+ * @category constants
+ */
+export const defaultTimeoutMargin: Duration.Duration = Duration.millis(500)
+
+/**
+ * The program a handler serves: a response, or one of the contract's errors,
+ * using the layer's services, the adapter's and core's per-request ones.
+ *
+ * @category models
+ */
+export type Program<R> = Effect.Effect<
+  ServerResponse.ServerResponse,
+  ApiError.ApiError,
+  R | Services | ServerRequest.CurrentRequest | ServerResponse.ResponseHeaders
+>
+
+// Causes are logged as one JSON line (what CloudWatch Logs Insights reads),
+// unless the program's layer installs loggers of its own.
+const structuredLogs = Logger.layer([Logger.consoleJson])
+
+/**
+ * Turns a program and its layer into a Lambda handler.
+ *
+ * @category constructors
+ * @example
+ * ```ts
+ * import { Effect, Layer } from "effect"
+ * import { Endpoint, Router, ServerResponse } from "@centrapay-effect/core"
+ * import { LambdaHandler } from "@centrapay-effect/lambda-adapter"
+ *
+ * const Health = Endpoint.make("GET /health", {})
+ * const app = Router.toHandler(
+ *   Router.empty.pipe(Router.add(Health, () => Effect.succeed(ServerResponse.json({ ok: true }))))
+ * )
+ *
+ * // any HTTP event source, detected per event (anything else is rejected):
+ * export const handler = LambdaHandler.make(app, Layer.empty)
+ * // or typed for one source:
+ * export const httpApi = LambdaHandler.make(app, Layer.empty, { source: "api-gateway-v2" })
+ * ```
+ */
+export function make<R, LE, const S extends LambdaEvent.Source>(
+  program: Program<R>,
+  layer: Layer.Layer<R, LE>,
+  options: Options & { readonly source: S }
+): LambdaHandler<LambdaEvent.EventOf<S>, LambdaEvent.ResultOf<S>>
+export function make<R, LE>(
+  program: Program<R>,
+  layer: Layer.Layer<R, LE>,
+  options?: Options
+): LambdaHandler<unknown, LambdaEvent.ResultOf<LambdaEvent.Source>>
+export function make<R, LE>(
+  program: Program<R>,
+  layer: Layer.Layer<R, LE>,
+  options?: Options
+): LambdaHandler<unknown, Translate.AnyResult> {
+  const runtime = ServerRuntime.make<R, LE, Services>(program, Layer.merge(structuredLogs, layer))
+  const source = options?.source
+  const margin = Duration.toMillis(Duration.fromInputUnsafe(options?.timeoutMargin ?? defaultTimeoutMargin))
+
+  const answer = (http: LambdaEvent.HttpEvent, context: InvocationContext): Promise<Translate.AnyResult> => {
+    let requestId = "unknown"
+    try {
+      requestId = requestIdOf(http, context)
+      const request = Translate.toRequest(http, requestId)
+      const services = Context.makeUnsafe<Services>(
+        new Map<string, unknown>([
+          [LambdaEvent.LambdaEvent.key, http],
+          [LambdaContext.LambdaContext.key, context],
+          [Authorizer.Authorizer.key, Authorizer.fromEvent(http)]
+        ])
+      )
+      const remaining = LambdaContext.remainingMillis(context)
+      const deadline = remaining === undefined ? undefined : { deadline: Math.max(0, remaining - margin) }
+      const response = runtime.respond(request, services, deadline)
+      return response instanceof Promise
+        ? response.then(
+            (answered) => resultOf(http, answered, requestId),
+            () => Translate.lastResort(http, requestId)
+          )
+        : Promise.resolve(resultOf(http, response, requestId))
+    } catch {
+      return Promise.resolve(Translate.lastResort(http, requestId))
+    }
+  }
+
+  const handler = (event: unknown, context: InvocationContext): Promise<Translate.AnyResult> => {
+    const classified = LambdaEvent.classify(event, source)
+    return Result.isSuccess(classified) ? answer(classified.success, context) : Promise.reject(classified.failure)
+  }
+  return Object.assign(handler, { dispose: runtime.dispose })
+}
+
+const resultOf = (
+  http: LambdaEvent.HttpEvent,
+  response: ServerResponse.ServerResponse,
+  requestId: string
+): Translate.AnyResult => {
+  try {
+    return Translate.toResult(http, response)
+  } catch {
+    return Translate.lastResort(http, requestId)
+  }
+}
+
+// The Lambda request id names the invocation in Lambda's own log lines; the
+// event's request id and a fresh one stand in for a hand-made context.
+const requestIdOf = (http: LambdaEvent.HttpEvent, context: InvocationContext): string =>
+  stringOf(field(context, "awsRequestId")) ||
+  stringOf(field(http.event.requestContext, "requestId")) ||
+  globalThis.crypto.randomUUID()

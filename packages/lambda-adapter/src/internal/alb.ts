@@ -1,0 +1,61 @@
+/**
+ * Application Load Balancer target events ⇄ core's neutral form. ALB passes
+ * query names and values percent-encoded, as the client sent them. A target
+ * group with multi-value headers enabled sends `multiValueHeaders` and
+ * `multiValueQueryStringParameters` and must be answered with
+ * `multiValueHeaders`; otherwise with single-value `headers`. Either way the
+ * result carries a `statusDescription` such as `403 Forbidden`.
+ */
+import { ResponseCodec, type ServerRequest, type ServerResponse } from "@centrapay-effect/core"
+import type { ALBEvent, ALBResult } from "aws-lambda"
+import { requestBody } from "./body.ts"
+import * as Headers from "./headers.ts"
+import * as Query from "./query.ts"
+import { isRecord, stringOf } from "./values.ts"
+
+/** The request an ALB event carries. */
+export const toRequest = (event: ALBEvent, requestId: string): ServerRequest.ServerRequest => ({
+  method: (stringOf(event.httpMethod) ?? "GET").toUpperCase(),
+  path: stringOf(event.path) || "/",
+  query: Query.fromMaps(event.queryStringParameters, event.multiValueQueryStringParameters, Query.decodeComponent),
+  headers: Headers.requestHeaders(event.headers, event.multiValueHeaders),
+  body: requestBody(event.body, event.isBase64Encoded),
+  requestId
+})
+
+// Reason phrases of the success and redirect statuses a program may answer
+// with; core knows those of every error status. (Not node:http's table:
+// importing node:http costs ~50 ms of cold start.)
+const successPhrases: Readonly<Record<number, string>> = {
+  200: "OK",
+  201: "Created",
+  202: "Accepted",
+  203: "Non-Authoritative Information",
+  204: "No Content",
+  205: "Reset Content",
+  206: "Partial Content",
+  300: "Multiple Choices",
+  301: "Moved Permanently",
+  302: "Found",
+  303: "See Other",
+  304: "Not Modified",
+  307: "Temporary Redirect",
+  308: "Permanent Redirect"
+}
+
+/** `403 Forbidden`, `200 OK`: the status line ALB sends. */
+export const statusDescription = (status: number): string =>
+  `${status} ${successPhrases[status] ?? ResponseCodec.reasonPhrase(status)}`
+
+/** The result ALB expects, in the header mode the event was sent in. */
+export const toResult = (response: ServerResponse.ServerResponse, event: ALBEvent): ALBResult => {
+  const common = { statusCode: response.status, statusDescription: statusDescription(response.status) }
+  return isRecord(event.multiValueHeaders)
+    ? { ...common, multiValueHeaders: Headers.lists(response.headers), body: response.body, isBase64Encoded: false }
+    : {
+        ...common,
+        headers: Headers.singleWithCookieVariants(response.headers),
+        body: response.body,
+        isBase64Encoded: false
+      }
+}

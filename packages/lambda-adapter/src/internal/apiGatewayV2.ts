@@ -1,0 +1,51 @@
+/**
+ * Payload 2.0 events (API Gateway HTTP API, Lambda Function URLs) ⇄ core's
+ * neutral form. The query comes raw in `rawQueryString`; cookies come in
+ * `cookies` and go back in `cookies`, the only way to send several.
+ */
+import type { ServerRequest, ServerResponse } from "@centrapay-effect/core"
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda"
+import { requestBody } from "./body.ts"
+import * as Headers from "./headers.ts"
+import * as Query from "./query.ts"
+import { field, put, stringOf, stringsOf } from "./values.ts"
+
+const asDecoded = (text: string): string => text
+
+/** The request a payload 2.0 event carries. */
+export const toRequest = (event: APIGatewayProxyEventV2, requestId: string): ServerRequest.ServerRequest => {
+  const context: unknown = event.requestContext
+  const headers = Headers.requestHeaders(event.headers, undefined)
+  if (headers.cookie === undefined) {
+    const cookies = stringsOf(event.cookies)
+    if (cookies.length > 0) put(headers, "cookie", cookies.join("; "))
+  }
+  const rawQuery = stringOf(event.rawQueryString)
+  return {
+    method: (stringOf(field(field(context, "http"), "method")) ?? "GET").toUpperCase(),
+    path: withoutStage(
+      stringOf(event.rawPath) || stringOf(field(field(context, "http"), "path")) || "/",
+      stringOf(field(context, "stage"))
+    ),
+    query: rawQuery ? Query.parse(rawQuery) : Query.fromMaps(event.queryStringParameters, undefined, asDecoded),
+    headers,
+    body: requestBody(event.body, event.isBase64Encoded),
+    requestId
+  }
+}
+
+// On the execute-api domain, a named stage (not `$default`) prefixes the path.
+const withoutStage = (path: string, stage: string | undefined): string => {
+  if (stage === undefined || stage === "" || stage === "$default") return path
+  const prefix = `/${stage}`
+  if (path === prefix) return "/"
+  return path.startsWith(`${prefix}/`) ? path.slice(prefix.length) : path
+}
+
+/** The result payload 2.0 expects: `Set-Cookie` values in `cookies`, other repeated headers joined. */
+export const toResult = (response: ServerResponse.ServerResponse): APIGatewayProxyStructuredResultV2 => ({
+  statusCode: response.status,
+  ...Headers.withCookies(response.headers),
+  body: response.body,
+  isBase64Encoded: false
+})
