@@ -1,0 +1,168 @@
+/**
+ * Serves an Effect program from Cloudflare Workers: `make` turns a program
+ * (request → response effect, failing with core's typed errors) and its
+ * layer into a module handler, `export default { fetch }`.
+ *
+ * - The layer is built once per isolate, on the first request, and reused;
+ *   a layer that fails to build is not kept (that request gets a clean 503,
+ *   the next one builds again).
+ * - `env`, `ctx` and `request.cf` are services (`WorkerContext`); the layer
+ *   may also be a function of `env`, and `Config` reads `env`'s variables.
+ * - Every outcome is a contract response, never the platform's error page:
+ *   a body over the cap or unreadable → 400; typed failures → their
+ *   documented encoding; defects → generic 500 with the correlation id
+ *   (`cf-ray`, else generated) in body and `x-request-id`, the cause logged
+ *   through Effect's logger; anything thrown on the way → the same 500.
+ *
+ * @module
+ */
+
+import type * as ApiError from "@centrapay-effect/core/ApiError"
+import type * as ServerRequest from "@centrapay-effect/core/ServerRequest"
+import * as ServerResponse from "@centrapay-effect/core/ServerResponse"
+import * as ServerRuntime from "@centrapay-effect/core/ServerRuntime"
+import type { ExecutionContext, IncomingRequestCfProperties } from "@cloudflare/workers-types"
+import * as Cause from "effect/Cause"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Result from "effect/Result"
+import * as Subrequests from "./Subrequests.ts"
+import * as WorkerContext from "./WorkerContext.ts"
+import * as WorkerRequest from "./WorkerRequest.ts"
+import * as WorkerResponse from "./WorkerResponse.ts"
+
+/**
+ * A Workers module handler: `export default` it. `Request` and `Response`
+ * are the runtime's own (the Workers types in a Worker project).
+ *
+ * @category models
+ */
+export interface WorkerHandler<Env> {
+  readonly fetch: (
+    request: Request & { readonly cf?: IncomingRequestCfProperties | undefined },
+    env: Env,
+    ctx: ExecutionContext
+  ) => Promise<Response>
+}
+
+/**
+ * The services every request gets from the adapter, besides core's
+ * `CurrentRequest` and `ResponseHeaders`.
+ *
+ * @category models
+ */
+export type Services = WorkerContext.Env | WorkerContext.ExecutionContext | WorkerContext.Cf
+
+/**
+ * How the handler reads requests and bounds the program.
+ *
+ * @category models
+ */
+export interface Options {
+  /** Larger bodies are refused with the contract's 400. @default WorkerRequest.defaultMaxBodyBytes (1 MiB) */
+  readonly maxBodyBytes?: number | undefined
+  /** Time the program may run before it is interrupted and answered with 503 + `Retry-After`. @default none */
+  readonly deadline?: Duration.Input | undefined
+}
+
+/**
+ * Turns a program and its layer into a Workers module handler.
+ *
+ * `layer` is a `Layer`, or a function of the Worker's `env` returning one
+ * (called once, with the first request's `env`). While it builds, `Config`
+ * reads `env`'s string variables and secrets; so does the program.
+ *
+ * @category constructors
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Credentials, Endpoint, Router, ServerResponse } from "@centrapay-effect/core"
+ * import { WorkerClient, WorkerHandler } from "@centrapay-effect/worker-adapter"
+ *
+ * const Health = Endpoint.make("GET /health", {})
+ * const app = Router.toHandler(
+ *   Router.empty.pipe(Router.add(Health, () => Effect.succeed(ServerResponse.json({ ok: true }))))
+ * )
+ *
+ * interface Env { readonly CENTRAPAY_API_KEY: string }
+ * // A layer, or a function of env returning one:
+ * export default WorkerHandler.make(app, (env: Env) =>
+ *   WorkerClient.layer({ baseUrl: "https://service.centrapay.com", credentials: Credentials.apiKey(env.CENTRAPAY_API_KEY) })
+ * )
+ * ```
+ */
+export const make = <Env extends object, R, LE = never>(
+  program: Effect.Effect<
+    ServerResponse.ServerResponse,
+    ApiError.ApiError,
+    R | Services | ServerRequest.CurrentRequest | ServerResponse.ResponseHeaders
+  >,
+  layer: Layer.Layer<R, LE> | ((env: Env) => Layer.Layer<R, LE>),
+  options?: Options
+): WorkerHandler<Env> => {
+  const maxBodyBytes = options?.maxBodyBytes ?? WorkerRequest.defaultMaxBodyBytes
+  const deadline = options?.deadline === undefined ? undefined : { deadline: options.deadline }
+  let runtime: ServerRuntime.ServerRuntime<Services> | undefined
+
+  const runtimeFor = (env: Env): ServerRuntime.ServerRuntime<Services> => {
+    if (runtime === undefined) {
+      const config = ConfigProvider.layer(ConfigProvider.fromUnknown(env))
+      const services = typeof layer === "function" ? layer(env) : layer
+      runtime = ServerRuntime.make<R, LE, Services>(
+        Effect.flatMap(program, WorkerResponse.check),
+        Layer.provideMerge(services, config)
+      )
+    }
+    return runtime
+  }
+
+  const answer = async (
+    request: Request & { readonly cf?: IncomingRequestCfProperties | undefined },
+    env: Env,
+    ctx: ExecutionContext,
+    headers: Readonly<Record<string, string>>,
+    requestId: string
+  ): Promise<Response> => {
+    const read = await WorkerRequest.toServerRequest(request, { headers, requestId, maxBodyBytes })
+    if (Result.isFailure(read))
+      return WorkerResponse.fromServerResponse(ServerResponse.fromError(read.failure, requestId))
+    const services = Context.make(WorkerContext.Env, env).pipe(
+      Context.add(WorkerContext.ExecutionContext, ctx),
+      Context.add(WorkerContext.Cf, request.cf),
+      Context.add(Subrequests.CurrentBudget, Subrequests.makeBudget())
+    )
+    return WorkerResponse.fromServerResponse(await runtimeFor(env).handle(read.success, services, deadline))
+  }
+
+  return {
+    fetch: (request, env, ctx) => {
+      let requestId = "unknown"
+      try {
+        const headers = WorkerRequest.headersOf(request)
+        requestId = WorkerRequest.requestIdOf(headers)
+        return answer(request, env, ctx, headers, requestId).catch((error: unknown) => lastResort(error, requestId))
+      } catch (error) {
+        return Promise.resolve(lastResort(error, requestId))
+      }
+    }
+  }
+}
+
+// Something threw outside the program (a response the platform refused to
+// build): logged with Effect's default logger, answered with the generic 500
+// whether or not logging worked.
+const lastResort = (error: unknown, requestId: string): Response => {
+  try {
+    Effect.runFork(
+      Effect.logError("the response could not be built").pipe(
+        Effect.annotateLogs({ requestId, cause: Cause.pretty(Cause.die(error)) })
+      )
+    )
+  } catch {
+    // Nothing left to report to.
+  }
+  return WorkerResponse.lastResort(requestId)
+}

@@ -1,0 +1,177 @@
+/**
+ * A Workers `Request` in core's neutral form (`ServerRequest`): method,
+ * percent-encoded path, query, lower-case headers, the body as bytes, and
+ * the correlation id (`cf-ray`, else a generated one). The body is read up
+ * to a cap; a larger or unreadable body is the contract's 400.
+ *
+ * @module
+ */
+import * as ApiError from "@centrapay-effect/core/ApiError"
+import type * as ServerRequest from "@centrapay-effect/core/ServerRequest"
+import * as Result from "effect/Result"
+
+/**
+ * The body cap used when none is configured: 1 MiB, ample for a JSON API.
+ *
+ * @category constants
+ */
+export const defaultMaxBodyBytes = 1_048_576
+
+/**
+ * The request's headers as a record: lower-case names, repeated headers
+ * joined with `", "` (as `Headers` joins them). Read once per request.
+ *
+ * @category accessors
+ */
+export const headersOf = (request: Request): Record<string, string> => {
+  const headers: Record<string, string> = {}
+  request.headers.forEach((value, name) => {
+    headers[name] = value
+  })
+  return headers
+}
+
+/**
+ * The request's correlation id: Cloudflare's `cf-ray` when present, else a
+ * generated one (a random prefix drawn once per isolate and a counter:
+ * unique without paying for a UUID per request).
+ *
+ * @category accessors
+ */
+export const requestIdOf = (headers: Readonly<Record<string, string>>): string =>
+  headers["cf-ray"] ?? `${isolatePrefix()}-${(++generated).toString(36)}`
+
+let prefix: string | undefined
+let generated = 0
+// Drawn on first use, not at import: Workers forbid random values in the global scope.
+const isolatePrefix = (): string => {
+  prefix ??= crypto.randomUUID()
+  return prefix
+}
+
+/**
+ * Reads a request into core's form, given its headers (`headersOf`) and
+ * correlation id. Fails (never rejects) with a `MalformedRequest` when the
+ * body is larger than `maxBodyBytes` (by its `Content-Length`, or while
+ * streaming when it has none) or cannot be read. A JSON or text body is
+ * read as text, any other as bytes.
+ *
+ * @category converting
+ * @example
+ * ```ts
+ * import { WorkerRequest } from "@centrapay-effect/worker-adapter"
+ *
+ * const request = new Request("https://api.example.test/api/things?page=2", { method: "GET" })
+ * const headers = WorkerRequest.headersOf(request)
+ * const read = await WorkerRequest.toServerRequest(request, { headers, requestId: "r1", maxBodyBytes: 1024 })
+ * // Result.succeed({ method: "GET", path: "/api/things", query: { page: "2" }, headers: {}, body: undefined, requestId: "r1" })
+ * ```
+ */
+export const toServerRequest = async (
+  request: Request,
+  options: {
+    readonly headers: Readonly<Record<string, string>>
+    readonly requestId: string
+    readonly maxBodyBytes: number
+  }
+): Promise<Result.Result<ServerRequest.ServerRequest, ApiError.MalformedRequest>> => {
+  const body = await readBody(request, options.headers, options.maxBodyBytes)
+  if (Result.isFailure(body)) return Result.fail(body.failure)
+  const url = request.url
+  const pathStart = url.indexOf("/", url.indexOf("//") + 2)
+  const queryStart = url.indexOf("?", pathStart)
+  const hashStart = url.indexOf("#", pathStart)
+  const pathEnd = queryStart !== -1 ? queryStart : hashStart !== -1 ? hashStart : url.length
+  return Result.succeed({
+    method: request.method.toUpperCase(),
+    path: pathStart === -1 ? "/" : url.slice(pathStart, pathEnd),
+    query: queryStart === -1 ? {} : queryOf(url.slice(queryStart + 1, hashStart === -1 ? url.length : hashStart)),
+    headers: options.headers,
+    body: body.success,
+    requestId: options.requestId
+  })
+}
+
+const queryOf = (search: string): Record<string, string | ReadonlyArray<string>> => {
+  const query: Record<string, string | Array<string>> = {}
+  for (const [name, value] of new URLSearchParams(search)) {
+    const earlier = query[name]
+    if (earlier === undefined) query[name] = value
+    else if (typeof earlier === "string") query[name] = [earlier, value]
+    else earlier.push(value)
+  }
+  return query
+}
+
+const tooLarge = (maxBodyBytes: number): ApiError.MalformedRequest =>
+  new ApiError.MalformedRequest({
+    message: `The request body is larger than ${maxBodyBytes} bytes`,
+    issues: [{ path: ["body"], message: `Expected at most ${maxBodyBytes} bytes` }]
+  })
+
+const unreadable = new ApiError.MalformedRequest({
+  message: "The request body could not be read",
+  issues: [{ path: ["body"], message: "Expected a complete body" }]
+})
+
+/**
+ * The body (`undefined` when there is none), read no further than the cap.
+ * `request.body` is touched only for a body of unknown length: on workerd
+ * the getter builds a stream object, a cost the common case need not pay.
+ */
+const readBody = async (
+  request: Request,
+  headers: Readonly<Record<string, string>>,
+  maxBodyBytes: number
+): Promise<Result.Result<string | Uint8Array | undefined, ApiError.MalformedRequest>> => {
+  const length = headers["content-length"]
+  try {
+    if (length === undefined) {
+      if (request.method === "GET" || request.method === "HEAD") return Result.succeed(undefined)
+      const stream = request.body
+      return stream === null ? Result.succeed(undefined) : await readCapped(stream, maxBodyBytes)
+    }
+    if (Number(length) > maxBodyBytes) return Result.fail(tooLarge(maxBodyBytes))
+    if (isText(headers["content-type"])) {
+      const text = await request.text()
+      return Result.succeed(text === "" ? undefined : text)
+    }
+    const bytes = new Uint8Array(await request.arrayBuffer())
+    return Result.succeed(bytes.byteLength === 0 ? undefined : bytes)
+  } catch {
+    return Result.fail(unreadable)
+  }
+}
+
+// JSON and text bodies are read as text (invalid UTF-8 becomes U+FFFD, as core would decode it).
+const isText = (contentType: string | undefined): boolean =>
+  contentType !== undefined && (contentType.startsWith("text/") || contentType.includes("json"))
+
+/** Reads a stream of unknown length chunk by chunk, stopping (and cancelling it) past the cap. */
+const readCapped = async (
+  stream: ReadableStream<Uint8Array>,
+  maxBodyBytes: number
+): Promise<Result.Result<Uint8Array | undefined, ApiError.MalformedRequest>> => {
+  const reader = stream.getReader()
+  const chunks: Array<Uint8Array> = []
+  let length = 0
+  while (true) {
+    const { done, value } = await reader.read()
+    if (done) break
+    length += value.byteLength
+    if (length > maxBodyBytes) {
+      await reader.cancel().catch(() => undefined)
+      return Result.fail(tooLarge(maxBodyBytes))
+    }
+    chunks.push(value)
+  }
+  if (length === 0) return Result.succeed(undefined)
+  if (chunks.length === 1) return Result.succeed(chunks[0])
+  const bytes = new Uint8Array(length)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return Result.succeed(bytes)
+}

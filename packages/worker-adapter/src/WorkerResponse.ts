@@ -1,0 +1,104 @@
+/**
+ * Core's neutral `ServerResponse` as a Workers `Response`, and the response
+ * of last resort for when even that fails.
+ *
+ * @module
+ */
+import * as ServerResponse from "@centrapay-effect/core/ServerResponse"
+import * as Effect from "effect/Effect"
+
+// Statuses whose response must not carry a body (Fetch standard).
+const nullBodyStatuses: ReadonlySet<number> = new Set([101, 103, 204, 205, 304])
+
+/**
+ * Builds the platform response: every header value kept (`set-cookie` may
+ * repeat), no body for a null-body status. Throws like `new Response` does
+ * for a status outside 200–599 or an invalid header; `WorkerHandler` turns
+ * that into the contract's 500.
+ *
+ * @category converting
+ * @example
+ * ```ts
+ * import { ServerResponse } from "@centrapay-effect/core"
+ * import { WorkerResponse } from "@centrapay-effect/worker-adapter"
+ *
+ * WorkerResponse.fromServerResponse(ServerResponse.json({ ok: true }))
+ * ```
+ */
+export const fromServerResponse = (response: ServerResponse.ServerResponse): Response => {
+  const body = response.body === "" || nullBodyStatuses.has(response.status) ? null : response.body
+  return new Response(body, { status: response.status, headers: headersOf(response.headers) })
+}
+
+// Most contract responses carry exactly `content-type: application/json`: they share one record
+// (on workerd a fresh record per response measurably costs). Otherwise a record when every header
+// has one value, else a list.
+const jsonOnly: Readonly<Record<string, string>> = { "content-type": "application/json" }
+
+const headersOf = (
+  headers: ServerResponse.ServerResponse["headers"]
+): Readonly<Record<string, string>> | Array<[string, string]> => {
+  let count = 0
+  for (const _ in headers) count++
+  if (count === 1 && headers["content-type"] === "application/json") return jsonOnly
+  const single: Record<string, string> = {}
+  for (const name in headers) {
+    const value = headers[name]
+    if (typeof value === "string") single[name] = value
+    else return listOf(headers)
+  }
+  return single
+}
+
+const listOf = (headers: ServerResponse.ServerResponse["headers"]): Array<[string, string]> => {
+  const list: Array<[string, string]> = []
+  for (const name in headers) {
+    const value = headers[name]
+    if (typeof value === "string") list.push([name, value])
+    else if (value !== undefined) for (const each of value) list.push([name, each])
+  }
+  return list
+}
+
+/**
+ * Fails (as a defect) for a response the platform would refuse to build: a
+ * status outside 200–599, or a header whose name is not a token or whose
+ * value holds a line break, NUL or a character above U+00FF. Run inside the
+ * program, it turns a handler's mistake into the contract's 500 with the
+ * cause logged like any other defect.
+ *
+ * @category converting
+ */
+export const check = (response: ServerResponse.ServerResponse): Effect.Effect<ServerResponse.ServerResponse> => {
+  if (response.status < 200 || response.status > 599 || !Number.isInteger(response.status)) {
+    return Effect.die(new RangeError(`A Workers response status must be 200-599, got ${response.status}`))
+  }
+  for (const name in response.headers) {
+    const value = response.headers[name]
+    const values = typeof value === "string" ? [value] : (value ?? [])
+    if (!headerName.test(name) || values.some((each) => invalidHeaderValue.test(each))) {
+      return Effect.die(new TypeError(`Invalid response header ${JSON.stringify(name)}`))
+    }
+  }
+  return Effect.succeed(response)
+}
+
+const headerName = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+const invalidHeaderValue = /[\0\r\n]|[^\0-\xff]/
+
+/**
+ * The contract's generic 500 with the correlation id: what a handler
+ * answers when all else failed. Falls back to a constant body should even
+ * that response fail to build.
+ *
+ * @category constructors
+ */
+export const lastResort = (requestId: string): Response => {
+  try {
+    return fromServerResponse(ServerResponse.lastResort(requestId))
+  } catch {
+    return new Response(fallbackBody, { status: 500, headers: { "content-type": "application/json" } })
+  }
+}
+
+const fallbackBody = '{"statusCode":500,"error":"Internal Server Error","message":"Internal Server Error"}'
