@@ -3,10 +3,10 @@ import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
 import { describe, expect, it } from "@effect/vitest"
 
-const main = fileURLToPath(new URL("../src/main.ts", import.meta.url))
+const main = fileURLToPath(new URL("../src/demo/main.ts", import.meta.url))
 
-describe("npm start demo", () => {
-  it("prints every status class with its typed result and retry decision, and exits 0", async () => {
+describe("npm start", () => {
+  it("prints every status class, the client's decisions, and both runtimes answering alike, and exits 0", async () => {
     const { stdout } = await promisify(execFile)(process.execPath, [main], { timeout: 60_000 })
     for (const tag of [
       "Success",
@@ -31,6 +31,10 @@ describe("npm start demo", () => {
       /\(429 Retry-After: 1, then 200\)\s+200\s+Success\s+2\s+429 → retry in 1000 ms \(retry-after\); 200/
     )
     expect(stdout).toMatch(/no idempotencyKey \(HTML 502\)\s+502\s+UndecodableResponse.*1\s+502 → stop: not-idempotent/)
+    // The wallet API in both runtimes.
+    expect(stdout).toContain("Both runtimes answered every call identically.")
+    expect(stdout).toMatch(/AWS Lambda .* — http:\/\/127\.0\.0\.1:\d+/)
+    expect(stdout).toMatch(/Cloudflare Workers .* — http:\/\/127\.0\.0\.1:\d+/)
     expect(stdout).toMatch(
       /\(403 business\)\s+403\s+BusinessRuleViolation\s+INSUFFICIENT_WALLET_BALANCE\s+1\s+403 → stop: not-retryable/
     )

@@ -1,12 +1,18 @@
 /**
- * `npm start`: shows the contract end to end on this machine. First the
- * codec: one response of every status class, decoded to its typed error,
- * with the retry decision, and encoded back. Then the client against a local
- * server: what the caller got, and what the client decided after each attempt.
+ * `npm start`: the whole story on this machine.
+ *
+ * 1. The codec: one response of every status class decoded to its typed
+ *    error, the retry decision, and the error encoded back.
+ * 2. The client against a scripted local server: retries where the contract
+ *    allows them, never where it does not.
+ * 3. The wallet API, written once, served by the Lambda adapter (behind the
+ *    local bridge) and the Workers adapter (in workerd), with the same client
+ *    run against both.
  */
 import { Effect } from "effect"
-import { clientRows } from "./client-demo.ts"
-import { codecRows, hintLegend } from "./codec-demo.ts"
+import { codecRows, hintLegend } from "./codec.ts"
+import { showRuntimes } from "./runtimes-demo.ts"
+import { clientRows } from "./scripted-client.ts"
 import { renderTable } from "./table.ts"
 
 console.log("1. Decode → typed error → retry decision → encode (one response per status class)\n")
@@ -25,7 +31,7 @@ console.log(
 console.log("\nDebugging hints carried by the errors:")
 for (const line of hintLegend()) console.log(`  ${line}`)
 
-console.log("\n2. The client against a local server (real retries, real clock)\n")
+console.log("\n2. The client against a scripted local server (real retries, real clock)\n")
 const rows = await Effect.runPromise(clientRows)
 console.log(
   renderTable(
@@ -47,3 +53,7 @@ console.log(
     }))
   )
 )
+
+console.log("\n3. The wallet API in both runtimes, called by the same client")
+const identical = await showRuntimes()
+process.exitCode = identical ? 0 : 1
