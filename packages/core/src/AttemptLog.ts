@@ -6,7 +6,9 @@
  *
  * @module
  */
-import { Effect, type Result, Tracer } from "effect"
+import * as Effect from "effect/Effect"
+import type * as Result from "effect/Result"
+import * as Tracer from "effect/Tracer"
 
 /**
  * One attempt of a client call.

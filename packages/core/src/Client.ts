@@ -22,8 +22,20 @@
  *
  * @module
  */
-import { Array as Arr, Clock, Context, Data, Duration, Effect, Layer, Random, Result, Schema } from "effect"
-import { FetchHttpClient, HttpClient, HttpClientRequest, type UrlParams } from "effect/http"
+import * as Arr from "effect/Array"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import type * as UrlParams from "effect/http/UrlParams"
+import * as Layer from "effect/Layer"
+import * as Random from "effect/Random"
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
 import * as ApiError from "./ApiError.ts"
 import { RetryBudgetExhausted } from "./ClientError.ts"
 import type * as Credentials from "./Credentials.ts"

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { Effect, Redacted } from "effect"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
 import type * as ApiError from "./ApiError.ts"
 
 /**

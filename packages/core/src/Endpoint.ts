@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { Schema } from "effect"
+import type * as Schema from "effect/Schema"
 import type { BusinessRuleViolation } from "./ApiError.ts"
 import * as ApiError from "./ApiError.ts"
 import type { Quota } from "./ErrorBody.ts"

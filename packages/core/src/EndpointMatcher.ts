@@ -149,9 +149,13 @@ const segmentsOf = (path: string): ReadonlyArray<string> => path.slice(1).split(
 const absoluteUrl = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//
 
 // The path of a target: an absolute URL loses its origin; any target loses its query and fragment.
+// A server's path (it starts with "/") skips the scheme test, and indexOf finds the end: the same
+// answer as `search(/[?#]/)` without two regular expressions per request.
 const pathOf = (target: string): string => {
-  const path = absoluteUrl.test(target) ? (URL.parse(target)?.pathname ?? "") : target
-  const end = path.search(/[?#]/)
+  const path = !target.startsWith("/") && absoluteUrl.test(target) ? (URL.parse(target)?.pathname ?? "") : target
+  const query = path.indexOf("?")
+  const fragment = path.indexOf("#")
+  const end = query === -1 ? fragment : fragment === -1 ? query : Math.min(query, fragment)
   return end === -1 ? path : path.slice(0, end)
 }
 

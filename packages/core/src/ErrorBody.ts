@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /**
  * One account quota, as Centrapay documents it. `limit` and `usage` are

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /**
  * A schema for IDs with one prefix. Add `Schema.brand` so that one kind of ID

@@ -7,8 +7,10 @@
  *
  * @module
  */
-import { Duration, Effect, Layer } from "effect"
-import { RateLimiter as EffectRateLimiter } from "effect/persistence"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as EffectRateLimiter from "effect/persistence/RateLimiter"
 
 /**
  * How many requests per window.

@@ -7,8 +7,11 @@
  *
  * @module
  */
-import { Duration, Result, Schema, SchemaIssue } from "effect"
-import { Headers } from "effect/http"
+import * as Duration from "effect/Duration"
+import * as Headers from "effect/http/Headers"
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
+import * as SchemaIssue from "effect/SchemaIssue"
 import * as ApiError from "./ApiError.ts"
 import * as Endpoint from "./Endpoint.ts"
 import { ErrorBody, type Issue } from "./ErrorBody.ts"

@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { Effect, Ref } from "effect"
+import * as Effect from "effect/Effect"
+import * as Ref from "effect/Ref"
 import type * as ApiError from "./ApiError.ts"
 
 /**

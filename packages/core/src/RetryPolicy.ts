@@ -8,7 +8,11 @@
  *
  * @module
  */
-import { Cause, Duration, Effect, Random, Schedule } from "effect"
+import * as Cause from "effect/Cause"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Random from "effect/Random"
+import * as Schedule from "effect/Schedule"
 import * as ApiError from "./ApiError.ts"
 
 /**

@@ -6,7 +6,9 @@
  *
  * @module
  */
-import { Context, Effect, type Schema } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import type * as Schema from "effect/Schema"
 import type { MalformedRequest } from "./ApiError.ts"
 import * as RequestDecoding from "./RequestDecoding.ts"
 import { bodyText } from "./WireResponse.ts"

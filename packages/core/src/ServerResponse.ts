@@ -6,7 +6,12 @@
  *
  * @module
  */
-import { Cause, Context, Duration, Effect, Exit, Option } from "effect"
+import * as Cause from "effect/Cause"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
 import * as ApiError from "./ApiError.ts"
 import { definedEntry } from "./internal/record.ts"
 import * as ResponseCodec from "./ResponseCodec.ts"

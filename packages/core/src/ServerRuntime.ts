@@ -13,7 +13,13 @@
  *
  * @module
  */
-import { Cause, Context, Duration, Effect, Exit, Layer, Scope } from "effect"
+import * as Cause from "effect/Cause"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Scope from "effect/Scope"
 import * as ApiError from "./ApiError.ts"
 import { CurrentRequest, type ServerRequest } from "./ServerRequest.ts"
 import {

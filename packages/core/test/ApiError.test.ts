@@ -54,6 +54,21 @@ describe("every error class", () => {
   }
 })
 
+describe("isApiError", () => {
+  it("decides by class, whatever the value's tag says", () => {
+    class Subclassed extends ApiError.RouteNotFound {}
+    expect(ApiError.isApiError(new Subclassed({ message: "Not Found" }))).toBe(true)
+    const retagged = Object.assign(new ApiError.Unauthorized({ message: "Missing authentication" }), {
+      _tag: "RouteNotFound"
+    })
+    expect(ApiError.isApiError(retagged)).toBe(true)
+    expect(ApiError.isApiError({ _tag: "RouteNotFound", message: "Not Found" })).toBe(false)
+    for (const value of [null, undefined, "RouteNotFound", 404, new Error("Not Found"), { _tag: undefined }]) {
+      expect(ApiError.isApiError(value)).toBe(false)
+    }
+  })
+})
+
 describe("readable and helpful", () => {
   it("prints one line with status, message, retry advice and the checklist", () => {
     expect(String(samples[0])).toBe(

@@ -54,6 +54,11 @@ describe("EndpointMatcher", () => {
     expect(idOf("GET", "/things/t_1?expand=owner#top")).toBe("GET /things/{thingId}")
     expect(idOf("GET", "https://service.example.test/things/t_1?x=https://a/b")).toBe("GET /things/{thingId}")
     expect(idOf("GET", "https://service.example.test")).toBeUndefined()
+    // Whichever of "?" and "#" comes first ends the path.
+    expect(EndpointMatcher.match(matcher, "GET", "/things/t_1#top?expand=owner")?.params).toEqual({ thingId: "t_1" })
+    expect(idOf("GET", "/things?page=2#things/t_1")).toBe("GET /things")
+    expect(idOf("GET", "/things#frag/t_1")).toBe("GET /things")
+    expect(idOf("GET", "?/things")).toBeUndefined()
   })
 
   it("compares paths exactly", () => {

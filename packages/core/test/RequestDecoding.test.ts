@@ -1,6 +1,7 @@
 import { ObjectId, RequestDecoding, ResponseCodec } from "@centrapay-effect/core"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Schema } from "effect"
+import { Cause, Effect, Exit, Option, Result, Schema } from "effect"
+import fc from "fast-check"
 
 const PathParams = Schema.Struct({ merchantConfigId: ObjectId.MerchantConfigId })
 const decodePath = RequestDecoding.decode(PathParams, "path")
@@ -49,4 +50,33 @@ describe("JSON bodies", () => {
       ])
     })
   )
+})
+
+describe("JSON parsing", () => {
+  // decodeJsonBody parses with JSON.parse itself; Effect's own JSON string schema is the reference.
+  const reference = Schema.decodeUnknownResult(Schema.fromJsonString(Schema.Unknown))
+  const decodeAny = RequestDecoding.decodeJsonBody(Schema.Unknown)
+  const text = fc.oneof(
+    fc.json(),
+    fc.string(),
+    fc.json().map((json) => `\uFEFF${json}`),
+    fc.json().map((json) => ` \n${json}\t`),
+    fc.constantFrom("", " ", "undefined", "NaN", "{'a':1}", '{"a":1,}', "[1,]", '"\\u12"', "01", "1e400")
+  )
+
+  it("accepts and rejects exactly the texts Schema.fromJsonString does, with the same value", () => {
+    fc.assert(
+      fc.property(text, (body) => {
+        const expected = reference(body)
+        const exit = Effect.runSyncExit(decodeAny(body, "application/json"))
+        if (Result.isSuccess(expected)) {
+          expect(exit).toEqual(Exit.succeed(expected.success))
+        } else {
+          const failure = Exit.isFailure(exit) ? Cause.findErrorOption(exit.cause) : Option.none()
+          expect(Option.getOrUndefined(failure)?.problem).toBe("invalid-json")
+        }
+      }),
+      { numRuns: 500 }
+    )
+  })
 })

@@ -2,9 +2,11 @@
  * The function the cold-start benchmark loads: this adapter serving one
  * route, as a deployed handler module would.
  */
-import { Endpoint, Router } from "@centrapay-effect/core"
+import * as Endpoint from "@centrapay-effect/core/Endpoint"
+import * as Router from "@centrapay-effect/core/Router"
 import { LambdaHandler } from "@centrapay-effect/lambda-adapter"
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 
 const CreateAssetTransfer = Endpoint.make("POST /api/asset-transfers", { 403: ["INSUFFICIENT_WALLET_BALANCE"] })
 const insufficient = Endpoint.violation(CreateAssetTransfer, "INSUFFICIENT_WALLET_BALANCE")

@@ -5,8 +5,9 @@
  *
  * @module
  */
-import { ApiError } from "@centrapay-effect/core"
-import { Context, Effect } from "effect"
+import * as ApiError from "@centrapay-effect/core/ApiError"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
 import { field, isRecord, put, stringOf, stringsOf } from "./internal/values.ts"
 import type { HttpEvent } from "./LambdaEvent.ts"
 

@@ -9,9 +9,13 @@
  *
  * @module
  */
-import { Client } from "@centrapay-effect/core"
-import { Duration, Effect, Layer, Option } from "effect"
-import { FetchHttpClient, type HttpClient } from "effect/http"
+import * as Client from "@centrapay-effect/core/Client"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import type * as HttpClient from "effect/http/HttpClient"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as LambdaContext from "./LambdaContext.ts"
 
 /**

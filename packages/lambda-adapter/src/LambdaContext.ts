@@ -5,7 +5,9 @@
  * @module
  */
 import type { Context as InvocationContext } from "aws-lambda"
-import { Context, Duration, type Effect } from "effect"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import type * as Effect from "effect/Effect"
 
 /**
  * The context Lambda passed with the invocation being handled.

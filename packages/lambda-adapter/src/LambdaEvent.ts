@@ -15,7 +15,9 @@ import type {
   APIGatewayProxyStructuredResultV2,
   LambdaFunctionURLEvent
 } from "aws-lambda"
-import { Context, Data, Result } from "effect"
+import * as Context from "effect/Context"
+import * as Data from "effect/Data"
+import * as Result from "effect/Result"
 import { field, isRecord, stringOf } from "./internal/values.ts"
 
 /**

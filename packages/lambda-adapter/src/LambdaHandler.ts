@@ -23,9 +23,17 @@
  *
  * @module
  */
-import { type ApiError, type ServerRequest, type ServerResponse, ServerRuntime } from "@centrapay-effect/core"
+import type * as ApiError from "@centrapay-effect/core/ApiError"
+import type * as ServerRequest from "@centrapay-effect/core/ServerRequest"
+import type * as ServerResponse from "@centrapay-effect/core/ServerResponse"
+import * as ServerRuntime from "@centrapay-effect/core/ServerRuntime"
 import type { Context as InvocationContext } from "aws-lambda"
-import { Context, Duration, type Effect, Layer, Logger, Result } from "effect"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import type * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as Result from "effect/Result"
 import * as Authorizer from "./Authorizer.ts"
 import * as Translate from "./internal/translate.ts"
 import { field, stringOf } from "./internal/values.ts"

@@ -1,7 +1,8 @@
 /**
  * Benchmarks the adapter against its peers on one route (`POST
  * /api/asset-transfers`, JSON body, documented 403): a plain fetch handler,
- * hono, Effect 4's `HttpEffect.toWebHandler`, and this adapter.
+ * hono, Effect 4's `HttpEffect.toWebHandler`, and this adapter (its handler
+ * defined once, and written as a new `Effect.gen` per request).
  *
  * 1. in-process (Node): µs per request, `new Request` to `await response.text()`,
  *    each peer in a Node process of its own (`inprocess.ts`);
@@ -9,17 +10,14 @@
  *    plain, looping inside the isolate (`worker.ts`), each peer in an
  *    instance of its own, rounds interleaved across peers;
  * 3. the size of a minimal worker per peer (esbuild as wrangler runs it,
- *    minified, gzip), and this adapter's again as it would be if core
- *    imported `effect` by subpath (see the README).
+ *    minified, gzip).
  *
  * Run: `npm run build && npm run bench -w packages/worker-adapter`. Prints a Markdown table.
  */
 import { execFileSync } from "node:child_process"
-import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { gzipSync } from "node:zlib"
-import type * as esbuild from "esbuild"
 import { bundle, start } from "../test/support/workerd.ts"
 import { type Peer, peers } from "./peers/index.ts"
 
@@ -32,7 +30,8 @@ const perPeer = <A>(f: (peer: Peer) => A): Record<Peer, A> => ({
   plain: f("plain"),
   hono: f("hono"),
   effect: f("effect"),
-  ours: f("ours")
+  ours: f("ours"),
+  oursGen: f("oursGen")
 })
 
 /** µs per request: the median over 3 processes per peer, the processes interleaved across peers. */
@@ -75,33 +74,9 @@ const inWorkerd = async (): Promise<Record<Peer, number>> => {
   }
 }
 
-// What core's modules would bundle to if they imported `effect` by subpath:
-// rewrites `import { A, B } from "effect"` into `import * as A from "effect/A"` outside effect itself.
-const effectBySubpath: esbuild.Plugin = {
-  name: "effect-by-subpath",
-  setup(build) {
-    build.onLoad({ filter: /centrapay-effect|packages\/core\/dist/ }, (args) => ({
-      loader: "js",
-      contents: fs
-        .readFileSync(args.path, "utf8")
-        .replace(/import\s*\{([^}]*)\}\s*from\s*"effect";?/g, (_, names: string) =>
-          names
-            .split(",")
-            .map((name) => name.trim())
-            .filter((name) => name !== "")
-            .map((name) => {
-              const [module, alias] = name.split(/\s+as\s+/)
-              return `import * as ${alias ?? module} from "effect/${module}";`
-            })
-            .join("\n")
-        )
-    }))
-  }
-}
-
 /** Minified and gzipped bytes of a worker serving only the route with one peer. */
-const sizeOf = async (entry: string, plugins: Array<esbuild.Plugin> = []) => {
-  const code = await bundle(entry, { minify: true, plugins })
+const sizeOf = async (entry: string) => {
+  const code = await bundle(entry, { minify: true })
   return { minified: Buffer.byteLength(code), gzip: gzipSync(code).byteLength }
 }
 
@@ -110,13 +85,20 @@ const labels: Record<Peer, string> = {
   plain: "plain fetch handler",
   hono: "hono 4",
   effect: "Effect 4 `HttpEffect.toWebHandler`",
-  ours: "**worker-adapter**"
+  ours: "**worker-adapter**",
+  oursGen: "worker-adapter, handler `() => Effect.gen(…)`"
 }
 
 const local = inProcess()
 const workerd = await inWorkerd()
-const sizes = perPeer((peer) => sizeOf(path.join(here, "peers", `${peer}.ts`)))
-const oursBySubpath = await sizeOf(path.join(here, "peers", "ours.ts"), [effectBySubpath])
+const files: Record<Peer, string> = {
+  plain: "plain",
+  hono: "hono",
+  effect: "effect",
+  ours: "ours",
+  oursGen: "ours-gen"
+}
+const sizes = perPeer((peer) => sizeOf(path.join(here, "peers", `${files[peer]}.ts`)))
 
 console.log(`Node ${process.version}, miniflare's workerd, ${new Date().toISOString().slice(0, 10)}\n`)
 console.log(
@@ -129,6 +111,3 @@ for (const peer of peers) {
     `| ${labels[peer]} | ${local[peer].toFixed(1)} | ${workerd[peer].toFixed(1)} | ${(workerd.plain / workerd[peer]).toFixed(2)}× | ${kb(size.minified)} / ${kb(size.gzip)} |`
   )
 }
-console.log(
-  `| worker-adapter, if core imported \`effect\` by subpath | | | | ${kb(oursBySubpath.minified)} / ${kb(oursBySubpath.gzip)} |`
-)

@@ -129,12 +129,17 @@ export const make = <Env extends object, R, LE = never>(
     const read = await WorkerRequest.toServerRequest(request, { headers, requestId, maxBodyBytes })
     if (Result.isFailure(read))
       return WorkerResponse.fromServerResponse(ServerResponse.fromError(read.failure, requestId))
-    const services = Context.make(WorkerContext.Env, env).pipe(
-      Context.add(WorkerContext.ExecutionContext, ctx),
-      Context.add(WorkerContext.Cf, request.cf),
-      Context.add(Subrequests.CurrentBudget, Subrequests.makeBudget())
+    const services = Context.makeUnsafe<Services>(
+      new Map<string, unknown>([
+        [WorkerContext.Env.key, env],
+        [WorkerContext.ExecutionContext.key, ctx],
+        [WorkerContext.Cf.key, request.cf],
+        [Subrequests.CurrentBudget.key, Subrequests.makeBudget()]
+      ])
     )
-    return WorkerResponse.fromServerResponse(await runtimeFor(env).handle(read.success, services, deadline))
+    // A program that finishes without waiting is answered without another promise.
+    const response = runtimeFor(env).respond(read.success, services, deadline)
+    return WorkerResponse.fromServerResponse(response instanceof Promise ? await response : response)
   }
 
   return {

@@ -6,7 +6,10 @@
  *
  * @module
  */
-import { Duration, Result, Schema, SchemaIssue } from "effect"
+import * as Duration from "effect/Duration"
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
+import * as SchemaIssue from "effect/SchemaIssue"
 import * as ApiError from "../ApiError.ts"
 import * as Centrapay from "../Centrapay.ts"
 import type * as DebugHint from "../DebugHint.ts"

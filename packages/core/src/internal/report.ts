@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Duration } from "effect"
+import * as Duration from "effect/Duration"
 import * as Centrapay from "../Centrapay.ts"
 import * as Endpoint from "../Endpoint.ts"
 import type { Quota } from "../ErrorBody.ts"

@@ -3,7 +3,9 @@
  * refreshable token the token in use with a version number, so that
  * concurrent calls rejected with the same token refresh it only once.
  */
-import { Effect, Redacted, SynchronizedRef } from "effect"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
+import * as SynchronizedRef from "effect/SynchronizedRef"
 import type * as ApiError from "../ApiError.ts"
 import * as Credentials from "../Credentials.ts"
 

@@ -4,7 +4,7 @@
  * went wrong on the way (refused, reset, DNS, a body cut short) is a
  * `TransportFailure` with the reason read from the error's cause chain.
  */
-import type { HttpClientError } from "effect/http"
+import type * as HttpClientError from "effect/http/HttpClientError"
 import * as ApiError from "../ApiError.ts"
 
 const reasons: ReadonlyArray<readonly [ApiError.TransportFailure["reason"], ReadonlySet<string>]> = [

@@ -6,7 +6,9 @@
  * `multiValueHeaders`; otherwise with single-value `headers`. Either way the
  * result carries a `statusDescription` such as `403 Forbidden`.
  */
-import { ResponseCodec, type ServerRequest, type ServerResponse } from "@centrapay-effect/core"
+import * as ResponseCodec from "@centrapay-effect/core/ResponseCodec"
+import type * as ServerRequest from "@centrapay-effect/core/ServerRequest"
+import type * as ServerResponse from "@centrapay-effect/core/ServerResponse"
 import type { ALBEvent, ALBResult } from "aws-lambda"
 import { requestBody } from "./body.ts"
 import * as Headers from "./headers.ts"

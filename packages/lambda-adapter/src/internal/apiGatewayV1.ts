@@ -4,7 +4,8 @@
  * already percent-decoded; `multiValueHeaders` and
  * `multiValueQueryStringParameters` hold every repeated value.
  */
-import type { ServerRequest, ServerResponse } from "@centrapay-effect/core"
+import type * as ServerRequest from "@centrapay-effect/core/ServerRequest"
+import type * as ServerResponse from "@centrapay-effect/core/ServerResponse"
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda"
 import { requestBody } from "./body.ts"
 import * as Headers from "./headers.ts"

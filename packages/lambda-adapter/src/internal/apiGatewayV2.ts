@@ -3,7 +3,8 @@
  * neutral form. The query comes raw in `rawQueryString`; cookies come in
  * `cookies` and go back in `cookies`, the only way to send several.
  */
-import type { ServerRequest, ServerResponse } from "@centrapay-effect/core"
+import type * as ServerRequest from "@centrapay-effect/core/ServerRequest"
+import type * as ServerResponse from "@centrapay-effect/core/ServerResponse"
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda"
 import { requestBody } from "./body.ts"
 import * as Headers from "./headers.ts"

@@ -5,7 +5,7 @@
  * single-value map, multi-value map or `cookies` list each event source
  * expects.
  */
-import type { ServerResponse } from "@centrapay-effect/core"
+import type * as ServerResponse from "@centrapay-effect/core/ServerResponse"
 import { isRecord, put, stringOf, stringsOf } from "./values.ts"
 
 const separatorOf = (name: string): string => (name === "cookie" ? "; " : ", ")

@@ -3,7 +3,8 @@
  * request, core's response to the result of the event's source, and a
  * result of last resort that cannot fail.
  */
-import { type ServerRequest, ServerResponse } from "@centrapay-effect/core"
+import type * as ServerRequest from "@centrapay-effect/core/ServerRequest"
+import * as ServerResponse from "@centrapay-effect/core/ServerResponse"
 import type { HttpEvent } from "../LambdaEvent.ts"
 import * as Alb from "./alb.ts"
 import * as ApiGatewayV1 from "./apiGatewayV1.ts"

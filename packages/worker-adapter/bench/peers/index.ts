@@ -8,10 +8,11 @@ import type { Handler } from "../loop.ts"
 import effect from "./effect.ts"
 import hono from "./hono.ts"
 import ours from "./ours.ts"
+import oursGen from "./ours-gen.ts"
 import plain from "./plain.ts"
 
 /** The peers' names, in the order of the README's table. */
-export const peers = ["plain", "hono", "effect", "ours"] as const
+export const peers = ["plain", "hono", "effect", "ours", "oursGen"] as const
 export type Peer = (typeof peers)[number]
 
 export const isPeer = (name: string | undefined): name is Peer => peers.some((peer) => peer === name)
@@ -26,5 +27,6 @@ export const handlers = (
   plain: (request) => plain.fetch(request),
   hono: (request) => hono.fetch(request),
   effect: (request) => effect.fetch(request),
-  ours: (request) => ours.fetch(request, {}, ctx)
+  ours: (request) => ours.fetch(request, {}, ctx),
+  oursGen: (request) => oursGen.fetch(request, {}, ctx)
 })

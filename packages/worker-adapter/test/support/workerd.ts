@@ -14,10 +14,7 @@ import { Miniflare, type MiniflareOptions } from "./miniflare.js"
 const here = path.dirname(fileURLToPath(import.meta.url))
 
 /** Bundles a worker entry (an absolute path, or one relative to `test/workers`) into one ES module. */
-export const bundle = async (
-  entry: string,
-  options?: { readonly minify?: boolean; readonly plugins?: Array<esbuild.Plugin> }
-): Promise<string> => {
+export const bundle = async (entry: string, options?: { readonly minify?: boolean }): Promise<string> => {
   const result = await esbuild.build({
     entryPoints: [path.isAbsolute(entry) ? entry : path.join(here, "..", "workers", entry)],
     bundle: true,
@@ -28,7 +25,6 @@ export const bundle = async (
     conditions: ["workerd", "worker", "browser"],
     mainFields: ["module", "main"],
     minify: options?.minify ?? false,
-    plugins: options?.plugins ?? [],
     logLevel: "silent"
   })
   const [output] = result.outputFiles
