@@ -164,46 +164,41 @@ export const make = <R, LE, X = never>(
     services: Context.Context<X>,
     deadline: Duration.Input | undefined
   ): ServerResponse | Promise<ServerResponse> => {
+    // A throw while starting (a broken service, an invalid deadline) still ends as a contract response.
     try {
-      return start(base, request, services, deadline)
+      const headers = new Map<string, Array<string>>()
+      const context = overlay(
+        Context.add(Context.add(base, CurrentRequest, request), ResponseHeaders, headers),
+        services
+      )
+      const fiber = Effect.runForkWith(context)(program)
+      const done = fiber.pollUnsafe()
+      if (done !== undefined) return conclude(done, context, request, headers)
+
+      return new Promise<ServerResponse>((resolve) => {
+        let timer: ReturnType<typeof setTimeout> | undefined
+        let settled = false
+        const settle = (exit: Exit.Exit<ServerResponse, unknown>): void => {
+          if (settled) return
+          settled = true
+          if (timer !== undefined) clearTimeout(timer)
+          resolve(conclude(exit, context, request, headers))
+        }
+        if (deadline !== undefined) {
+          // Interrupt, and answer even if the program is stuck in an uninterruptible region.
+          timer = setTimeout(
+            () => {
+              fiber.interruptUnsafe()
+              settle(Exit.interrupt())
+            },
+            Duration.toMillis(Duration.fromInputUnsafe(deadline))
+          )
+        }
+        fiber.addObserver(settle)
+      })
     } catch {
       return lastResort(request.requestId)
     }
-  }
-
-  const start = (
-    base: Context.Context<R>,
-    request: ServerRequest,
-    services: Context.Context<X>,
-    deadline: Duration.Input | undefined
-  ): ServerResponse | Promise<ServerResponse> => {
-    const headers = new Map<string, Array<string>>()
-    const context = overlay(Context.add(Context.add(base, CurrentRequest, request), ResponseHeaders, headers), services)
-    const fiber = Effect.runForkWith(context)(program)
-    const done = fiber.pollUnsafe()
-    if (done !== undefined) return conclude(done, context, request, headers)
-
-    return new Promise<ServerResponse>((resolve) => {
-      let timer: ReturnType<typeof setTimeout> | undefined
-      let settled = false
-      const settle = (exit: Exit.Exit<ServerResponse, unknown>): void => {
-        if (settled) return
-        settled = true
-        if (timer !== undefined) clearTimeout(timer)
-        resolve(conclude(exit, context, request, headers))
-      }
-      if (deadline !== undefined) {
-        // Interrupt, and answer even if the program is stuck in an uninterruptible region.
-        timer = setTimeout(
-          () => {
-            fiber.interruptUnsafe()
-            settle(Exit.interrupt())
-          },
-          Duration.toMillis(Duration.fromInputUnsafe(deadline))
-        )
-      }
-      fiber.addObserver(settle)
-    })
   }
 
   const respond: ServerRuntime<X>["respond"] = (request, services, options) => {

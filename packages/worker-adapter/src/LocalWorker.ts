@@ -48,6 +48,7 @@ interface Bundler {
     readonly target: string
     readonly conditions: ReadonlyArray<string>
     readonly mainFields: ReadonlyArray<string>
+    readonly minify: boolean
     readonly logLevel: "silent"
   }) => Promise<{ readonly outputFiles: ReadonlyArray<{ readonly text: string }> }>
 }
@@ -78,23 +79,14 @@ const isMiniflareModule = (value: unknown): value is { readonly Miniflare: Minif
   hasFunction(value, "Miniflare")
 
 /**
- * Bundles `entry` (a path to the worker's module, e.g. `src/worker.ts`) and
- * serves it in workerd on localhost.
+ * Bundles a Worker module into one ES module for workerd, the way wrangler
+ * would (Workers conditions, neutral platform).
  *
  * @category constructors
- * @example
- * ```ts
- * import { LocalWorker } from "@centrapay-effect/worker-adapter/LocalWorker"
- * const worker = await LocalWorker.serve("examples/wallet-api/src/worker.ts", { port: 8787 })
- * // curl -i http://127.0.0.1:8787/api/merchant-configs/mc_3LKQhvGUcADgqoEM3bh6pslE -H 'X-Api-Key: demo-key'
- * await worker.dispose()
- * ```
  */
-export const serve = async (entry: string, options?: Options): Promise<LocalWorker> => {
-  const [esbuild, miniflare] = await Promise.all([load("esbuild"), load("miniflare")])
-  if (!isBundler(esbuild) || !isMiniflareModule(miniflare)) {
-    throw new Error("LocalWorker needs the esbuild and miniflare packages: npm install -D esbuild miniflare")
-  }
+export const bundle = async (entry: string, options?: { readonly minify?: boolean }): Promise<string> => {
+  const esbuild = await load("esbuild")
+  if (!isBundler(esbuild)) throw new Error("LocalWorker needs the esbuild package: npm install -D esbuild")
   const bundled = await esbuild.build({
     entryPoints: [entry],
     bundle: true,
@@ -104,10 +96,32 @@ export const serve = async (entry: string, options?: Options): Promise<LocalWork
     target: "es2022",
     conditions: ["workerd", "worker", "browser"],
     mainFields: ["module", "main"],
+    minify: options?.minify ?? false,
     logLevel: "silent"
   })
   const script = bundled.outputFiles[0]?.text
   if (script === undefined) throw new Error(`esbuild produced nothing for ${entry}`)
+  return script
+}
+
+/**
+ * Bundles `entry` (a path to the worker's module, e.g. `src/worker.ts`) and
+ * serves it in workerd on localhost.
+ *
+ * @category constructors
+ * @example
+ * ```ts
+ * import * as LocalWorker from "@centrapay-effect/worker-adapter/LocalWorker"
+ * const worker = await LocalWorker.serve("examples/wallet-api/src/worker.ts", { port: 8787 })
+ * // curl -i http://127.0.0.1:8787/api/merchant-configs/mc_3LKQhvGUcADgqoEM3bh6pslE -H 'X-Api-Key: demo-key'
+ * await worker.dispose()
+ * ```
+ */
+export const serve = async (entry: string, options?: Options): Promise<LocalWorker> => {
+  const [script, miniflare] = await Promise.all([bundle(entry), load("miniflare")])
+  if (!isMiniflareModule(miniflare)) {
+    throw new Error("LocalWorker needs the miniflare package: npm install -D miniflare")
+  }
   const instance = new miniflare.Miniflare({
     modules: true,
     script,

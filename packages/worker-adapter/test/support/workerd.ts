@@ -8,29 +8,14 @@
 import * as http from "node:http"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import * as esbuild from "esbuild"
+import * as LocalWorker from "@centrapay-effect/worker-adapter/LocalWorker"
 import { Miniflare, type MiniflareOptions } from "./miniflare.js"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 
 /** Bundles a worker entry (an absolute path, or one relative to `test/workers`) into one ES module. */
-export const bundle = async (entry: string, options?: { readonly minify?: boolean }): Promise<string> => {
-  const result = await esbuild.build({
-    entryPoints: [path.isAbsolute(entry) ? entry : path.join(here, "..", "workers", entry)],
-    bundle: true,
-    write: false,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    minify: options?.minify ?? false,
-    logLevel: "silent"
-  })
-  const [output] = result.outputFiles
-  if (output === undefined) throw new Error(`esbuild produced nothing for ${entry}`)
-  return output.text
-}
+export const bundle = (entry: string, options?: { readonly minify?: boolean }): Promise<string> =>
+  LocalWorker.bundle(path.isAbsolute(entry) ? entry : path.join(here, "..", "workers", entry), options)
 
 /** A worker running in workerd. */
 export interface RunningWorker {
