@@ -1,37 +1,50 @@
 /**
- * Generates `packages/core/src/Centrapay.ts`, one typed endpoint contract per
- * endpoint of Centrapay's error catalog (`packages/core/data/centrapay-error-catalog.json`).
+ * Generates two modules from Centrapay's endpoint catalog
+ * (`packages/core/data/centrapay-catalog.json`, every endpoint of the API reference):
  *
- *   npm run gen:catalog              writes the module
- *   npm run gen:catalog -- --check   fails when the committed module is stale
+ * - `packages/core/src/Centrapay.ts`: one typed endpoint contract per endpoint, with
+ *   its documented errors (an endpoint that documents none gets `{}`: the general
+ *   status table applies);
+ * - `packages/core/src/internal/centrapayDocs.ts`: the documented errors'
+ *   descriptions, for `centrapay-effect explain`. They stay out of `Centrapay.ts`,
+ *   which is bundled into Workers.
+ *
+ *   npm run gen:catalog              writes both modules
+ *   npm run gen:catalog -- --check   fails when either committed module is stale
  *
  * Each contract is named by the rule documented in the generated module's
- * header (`identifierOf` below); the script fails on a name or route that is
- * not unique.
+ * header (`identifierOf` below): the method, then each literal path segment in
+ * PascalCase with `api` segments left out, then `By` + the last path parameter
+ * when the path ends with one. The script fails on a name, route or
+ * (status, message) of an endpoint that is not unique.
  *
  * @module
  */
 import { spawnSync } from "node:child_process"
-import { readFileSync, writeFileSync } from "node:fs"
+import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Schema } from "effect"
-import { isBusinessCode } from "../packages/core/src/ApiError.ts"
+import * as Endpoint from "../packages/core/src/Endpoint.ts"
 
 const root = join(import.meta.dirname, "..")
-const catalogPath = join(root, "packages/core/data/centrapay-error-catalog.json")
-const outputPath = join(root, "packages/core/src/Centrapay.ts")
+const catalogFile = "packages/core/data/centrapay-catalog.json"
+const contractsPath = join(root, "packages/core/src/Centrapay.ts")
+const docsPath = join(root, "packages/core/src/internal/centrapayDocs.ts")
 
+// The fields the two modules use; the catalog's others (request fields, examples, …) are ignored.
 const CatalogEndpoint = Schema.Struct({
   method: Schema.Literals(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]),
   path: Schema.String.check(Schema.isStartingWith("/")),
-  examplePath: Schema.String.check(Schema.isStartingWith("/")),
-  deprecated: Schema.Boolean,
+  title: Schema.String,
   page: Schema.String,
+  deprecated: Schema.Boolean,
+  experimental: Schema.Boolean,
   errors: Schema.Array(
     Schema.Struct({
       status: Schema.Int.check(Schema.isBetween({ minimum: 400, maximum: 599 })),
-      message: Schema.String
+      message: Schema.String,
+      description: Schema.String.check(Schema.isNonEmpty())
     })
   )
 })
@@ -43,6 +56,8 @@ const Catalog = Schema.Struct({
   extracted: Schema.String,
   endpoints: Schema.Array(CatalogEndpoint)
 })
+
+type Catalog = typeof Catalog.Type
 
 const capitalize = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1)
 
@@ -82,6 +97,9 @@ const checkUnique = (label: string, values: ReadonlyArray<string>): void => {
 
 const literal = (value: string): string => JSON.stringify(value)
 
+const routeOf = (endpoint: CatalogEndpoint): `${Endpoint.Method} /${string}` =>
+  `${endpoint.method} /${endpoint.path.slice(1)}`
+
 // Messages by status, statuses in order of first appearance.
 const byStatus = (endpoint: CatalogEndpoint): ReadonlyArray<readonly [number, ReadonlyArray<string>]> => {
   const groups = new Map<number, Array<string>>()
@@ -89,11 +107,13 @@ const byStatus = (endpoint: CatalogEndpoint): ReadonlyArray<readonly [number, Re
   return [...groups]
 }
 
-// { 400: ["A", "B"], 404: ["C"] }
+// { 400: ["A", "B"], 404: ["C"] }, or {} when the endpoint documents no errors.
 const errorTable = (endpoint: CatalogEndpoint): string =>
-  `{ ${byStatus(endpoint)
-    .map(([status, messages]) => `${status}: [${messages.map(literal).join(", ")}]`)
-    .join(", ")} }`
+  endpoint.errors.length === 0
+    ? "{}"
+    : `{ ${byStatus(endpoint)
+        .map(([status, messages]) => `${status}: [${messages.map(literal).join(", ")}]`)
+        .join(", ")} }`
 
 const code = (message: string): string => `\`${message}\``
 
@@ -101,12 +121,20 @@ const code = (message: string): string => `\`${message}\``
 const describe = (groups: ReadonlyArray<readonly [number, ReadonlyArray<string>]>): string =>
   groups.map(([status, messages]) => `${status} ${messages.map(code).join(", ")}`).join("; ")
 
-// Business codes answered with a status other than 403 (legacy exceptions, barcode checksums).
-const otherBusinessStatuses = (endpoint: CatalogEndpoint): ReadonlyArray<readonly [number, ReadonlyArray<string>]> =>
-  byStatus(endpoint)
-    .filter(([status]) => status !== 403 && status < 500)
-    .map(([status, messages]) => [status, messages.filter(isBusinessCode)] as const)
+// Business outcomes documented under a status other than 403, as `Endpoint.make` reads the table
+// (the legacy exceptions of deprecated endpoints).
+const otherBusinessStatuses = (endpoint: CatalogEndpoint): ReadonlyArray<readonly [number, ReadonlyArray<string>]> => {
+  const declared = Endpoint.make(routeOf(endpoint), Object.fromEntries(byStatus(endpoint)), {
+    deprecated: endpoint.deprecated
+  })
+  return byStatus(endpoint)
+    .filter(([status]) => status !== 403)
+    .map(
+      ([status, messages]) =>
+        [status, messages.filter((message) => Endpoint.documents(declared, status, message))] as const
+    )
     .filter(([, messages]) => messages.length > 0)
+}
 
 // Doc comment lines of at most `width` characters.
 const wrap = (text: string, width = 100): ReadonlyArray<string> =>
@@ -117,16 +145,31 @@ const wrap = (text: string, width = 100): ReadonlyArray<string> =>
     return lines
   }, [])
 
+// The lines of a doc comment's paragraph, each starting with " * ".
+const paragraph = (text: string, width?: number): string =>
+  wrap(text, width)
+    .map((line) => ` * ${line}`)
+    .join("\n")
+
 const contract = (endpoint: CatalogEndpoint, identifier: string): string => {
   const route = `${endpoint.method} ${endpoint.path}`
   const options = endpoint.deprecated ? ", { deprecated: true }" : ""
+  const groups = byStatus(endpoint)
   const exceptions = otherBusinessStatuses(endpoint)
-  const exceptionText =
-    exceptions.length === 0 ? "" : ` Business outcomes here, not general-table errors: ${describe(exceptions)}.`
-  const summary = `\`${route}\` (docs page \`${endpoint.page}\`${endpoint.deprecated ? ", deprecated" : ""}). Documented errors: ${describe(byStatus(endpoint))}.${exceptionText}`
+  const summary = [
+    endpoint.title === "" ? `\`${route}\`` : `${endpoint.title}: \`${route}\``,
+    `(docs page \`${endpoint.page}\`).`,
+    ...(endpoint.deprecated ? ["**Deprecated.**"] : []),
+    ...(endpoint.experimental ? ["**Experimental.**"] : []),
+    groups.length === 0
+      ? "No documented errors: the general status table applies."
+      : `Documented errors: ${describe(groups)}.`,
+    ...(exceptions.length === 0 ? [] : [`Business outcomes here, not general-table errors: ${describe(exceptions)}.`])
+  ].join(" ")
+  if (summary.includes("*/")) fail(`the doc comment of ${route} would contain "*/"`)
   return [
     "/**",
-    ...wrap(summary).map((line) => ` * ${line}`),
+    paragraph(summary),
     " *",
     " * @category endpoints",
     ...(endpoint.deprecated ? [" * @deprecated Centrapay marks this endpoint deprecated."] : []),
@@ -140,15 +183,29 @@ interface Entry {
   readonly identifier: string
 }
 
-const render = (catalog: typeof Catalog.Type, entries: ReadonlyArray<Entry>): string => {
-  const errorCount = catalog.endpoints.reduce((n, endpoint) => n + endpoint.errors.length, 0)
+const count = (endpoints: ReadonlyArray<CatalogEndpoint>, flag: "deprecated" | "experimental"): number =>
+  endpoints.filter((endpoint) => endpoint[flag]).length
+
+const errorCount = (catalog: Catalog): number =>
+  catalog.endpoints.reduce((n, endpoint) => n + endpoint.errors.length, 0)
+
+const contractsModule = (catalog: Catalog, entries: ReadonlyArray<Entry>): string => {
+  const { endpoints } = catalog
   const header = `/**
- * Centrapay's documented endpoints as typed contracts: ${catalog.endpoints.length} endpoints and their
- * ${errorCount} documented errors, from the error tables of Centrapay's public API reference
- * (extracted ${catalog.extracted}).
+${paragraph(
+  `Centrapay's API as typed contracts: all ${endpoints.length} endpoints of its public API reference (${count(endpoints, "deprecated")} deprecated, ${count(endpoints, "experimental")} experimental) and their ${errorCount(catalog)} documented errors, extracted ${catalog.extracted}.`,
+  85
+)}
+ *
+${paragraph(`Source: ${catalog.source}.`, 85)}
  *
  * generated by scripts/gen-catalog.ts — do not edit
- * (source: packages/core/data/centrapay-error-catalog.json; run \`npm run gen:catalog\`)
+ * (source: ${catalogFile}; run \`npm run gen:catalog\`)
+ *
+ * An endpoint that documents no errors still has a contract, \`Endpoint.make(route, {})\`:
+ * the general status table applies to it. The descriptions of the documented errors
+ * are not in this module (it is bundled into Workers) but in \`internal/centrapayDocs.ts\`,
+ * for \`centrapay-effect explain\`.
  *
  * Find an endpoint by route with \`byRoute["POST /api/asset-transfers"]\`, by
  * a concrete request with \`match("POST", "/api/bank-authorities/ba_123/verify")\`,
@@ -224,9 +281,40 @@ export const match = (method: string, path: string): EndpointMatcher.Match<Contr
   return [header, ...contracts, lookup].join("\n\n")
 }
 
-const format = (source: string): string => {
+const docsModule = (catalog: Catalog): string => {
+  const descriptions = catalog.endpoints.flatMap((endpoint) =>
+    endpoint.errors.map(
+      ({ status, message, description }) =>
+        `  [${literal(`${endpoint.method} ${endpoint.path} ${status} ${message}`)}, ${literal(description)}]`
+    )
+  )
+  return `/**
+ * What Centrapay's API reference says each documented error means, for
+ * \`centrapay-effect explain\`: ${descriptions.length} descriptions, markdown as written in the docs
+ * (extracted ${catalog.extracted}). They are kept out of \`Centrapay.ts\`, which is bundled
+ * into Workers.
+ *
+ * generated by scripts/gen-catalog.ts — do not edit
+ * (source: ${catalogFile}; run \`npm run gen:catalog\`)
+ *
+ * @module
+ */
+import type * as Endpoint from "../Endpoint.ts"
+
+/** Each documented error's description, keyed \`"METHOD /template STATUS MESSAGE"\`. */
+export const descriptions: ReadonlyMap<string, string> = new Map([
+${descriptions.join(",\n")}
+])
+
+/** What the docs say \`status\` + \`message\` means on \`endpoint\`; \`undefined\` when not documented there. */
+export const description = (endpoint: Endpoint.Endpoint, status: number, message: string): string | undefined =>
+  descriptions.get(\`\${endpoint.id} \${status} \${message}\`)
+`
+}
+
+const format = (path: string, source: string): string => {
   const biome = fileURLToPath(import.meta.resolve("@biomejs/biome/bin/biome"))
-  const result = spawnSync(process.execPath, [biome, "format", `--stdin-file-path=${outputPath}`], {
+  const result = spawnSync(process.execPath, [biome, "format", `--stdin-file-path=${path}`], {
     cwd: root,
     input: source,
     encoding: "utf8"
@@ -235,7 +323,7 @@ const format = (source: string): string => {
   return result.stdout
 }
 
-const catalog = Schema.decodeUnknownSync(Catalog)(JSON.parse(readFileSync(catalogPath, "utf8")))
+const catalog = Schema.decodeUnknownSync(Catalog)(JSON.parse(readFileSync(join(root, catalogFile), "utf8")))
 const entries = catalog.endpoints.map((endpoint) => ({ endpoint, identifier: identifierOf(endpoint) }))
 checkUnique(
   "route",
@@ -252,12 +340,20 @@ for (const endpoint of catalog.endpoints) {
   )
 }
 
-const output = format(render(catalog, entries))
-const target = relative(root, outputPath)
+const outputs = [
+  { path: contractsPath, text: format(contractsPath, contractsModule(catalog, entries)) },
+  { path: docsPath, text: format(docsPath, docsModule(catalog)) }
+]
 if (process.argv.includes("--check")) {
-  if (readFileSync(outputPath, "utf8") !== output) fail(`${target} is stale: run npm run gen:catalog`)
-  process.stdout.write(`${target} is up to date\n`)
+  for (const { path, text } of outputs) {
+    if (!existsSync(path) || readFileSync(path, "utf8") !== text) {
+      fail(`${relative(root, path)} is stale: run npm run gen:catalog`)
+    }
+  }
+  process.stdout.write(`${outputs.map(({ path }) => relative(root, path)).join(" and ")} are up to date\n`)
 } else {
-  writeFileSync(outputPath, output)
-  process.stdout.write(`wrote ${target}: ${catalog.endpoints.length} endpoints\n`)
+  for (const { path, text } of outputs) writeFileSync(path, text)
+  process.stdout.write(
+    `wrote ${relative(root, contractsPath)} (${catalog.endpoints.length} endpoints) and ${relative(root, docsPath)} (${errorCount(catalog)} error descriptions)\n`
+  )
 }

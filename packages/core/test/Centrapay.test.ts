@@ -16,7 +16,7 @@ const Catalog = Schema.Struct({
 })
 
 const catalog = Schema.decodeUnknownSync(Schema.fromJsonString(Catalog))(
-  readFileSync(new URL("../data/centrapay-error-catalog.json", import.meta.url), "utf8")
+  readFileSync(new URL("../data/centrapay-catalog.json", import.meta.url), "utf8")
 )
 
 const failure = (result: Result.Result<ResponseCodec.Success, ApiError.ApiError>): ApiError.ApiError => {
@@ -46,8 +46,9 @@ const cancelOutcome = (
 
 describe("Centrapay catalog", () => {
   it("has one contract per catalog endpoint, with its documented table and deprecation", () => {
-    expect(Centrapay.endpoints).toHaveLength(66)
-    expect(Centrapay.endpoints.reduce((n, endpoint) => n + endpoint.errors.length, 0)).toBe(184)
+    expect(Centrapay.endpoints).toHaveLength(174)
+    expect(Centrapay.endpoints.reduce((n, endpoint) => n + endpoint.errors.length, 0)).toBe(193)
+    expect(Centrapay.endpoints.filter((endpoint) => endpoint.errors.length > 0)).toHaveLength(67)
     const byRoute: Readonly<Record<string, Endpoint.Endpoint<string>>> = Centrapay.byRoute
     for (const entry of catalog.endpoints) {
       const endpoint = byRoute[`${entry.method} ${entry.path}`]
@@ -56,14 +57,57 @@ describe("Centrapay catalog", () => {
     }
     expect(Centrapay.endpoints.filter((endpoint) => endpoint.deprecated).map((endpoint) => endpoint.id)).toEqual([
       "POST /api/bank-authorities/{bankAccountId}/verify",
-      "GET /api/bank-authorities/{bankAccountId}",
+      "GET /api/bank-authorities",
       "POST /api/bank-authorities",
-      "POST /payments/api/requests.cancel",
+      "GET /api/bank-authorities/{bankAccountId}",
       "POST /payments/api/requests.create",
+      "GET /payments/api/requests.info",
       "POST /payments/api/requests.pay",
+      "POST /payments/api/requests.cancel",
       "POST /payments/api/requests.void",
-      "POST /payments/api/transactions.refund"
+      "POST /payments/api/transactions.refund",
+      "GET /api/merchants/{merchantId}/configs/{configId}",
+      "GET /api/merchants"
     ])
+  })
+
+  it("declares an endpoint that documents no errors with an empty table: the general table applies", () => {
+    expect(Centrapay.PostAccountsMembers).toMatchObject({
+      id: "POST /api/accounts/{accountId}/members",
+      deprecated: false,
+      errors: []
+    })
+    expectTypeOf<Endpoint.Messages<typeof Centrapay.PostAccountsMembers>>().toEqualTypeOf<never>()
+    expect(decodeFor(Centrapay.PostAccountsMembers, 403, "Forbidden")._tag).toBe("ResourceForbidden")
+    expect(decodeFor(Centrapay.PostAccountsMembers, 403, "LAST_OWNER_NOT_REVOKABLE")).toMatchObject({
+      _tag: "BusinessRuleViolation",
+      documented: false,
+      endpoint: "POST /api/accounts/{accountId}/members"
+    })
+    expect(Centrapay.GetMerchants).toMatchObject({ id: "GET /api/merchants", deprecated: true, errors: [] })
+  })
+
+  it("marks experimental and deprecated endpoints in their doc comments", () => {
+    // Experimental is documentation only: the generated source is what carries it.
+    const source = readFileSync(new URL("../src/Centrapay.ts", import.meta.url), "utf8")
+    expect(source.match(/\*\*Experimental\.\*\*/g)).toHaveLength(81)
+    expect(source.match(/\*\*Deprecated\.\*\*/g)).toHaveLength(12)
+    expect(source.match(/@deprecated /g)).toHaveLength(12)
+    expect(source).toContain(`/**
+ * Add Member: \`POST /api/accounts/{accountId}/members\` (docs page \`account-memberships\`).
+ * **Experimental.** No documented errors: the general status table applies.
+ *
+ * @category endpoints
+ */
+export const PostAccountsMembers = Endpoint.make("POST /api/accounts/{accountId}/members", {})`)
+    expect(source).toContain(`/**
+ * List Merchants: \`GET /api/merchants\` (docs page \`merchants\`). **Deprecated.** No documented errors:
+ * the general status table applies.
+ *
+ * @category endpoints
+ * @deprecated Centrapay marks this endpoint deprecated.
+ */
+export const GetMerchants = Endpoint.make("GET /api/merchants", {}, { deprecated: true })`)
   })
 
   it("names each contract by method and path", () => {
@@ -76,8 +120,9 @@ describe("Centrapay catalog", () => {
       Centrapay.DeleteAccountsMembersByUserId
     )
     expect(Centrapay.byRoute["POST /payments/api/requests.cancel"]).toBe(Centrapay.PostPaymentsRequestsCancel)
+    expect(Centrapay.byRoute["POST /api/payment-requests"]).toBe(Centrapay.PostPaymentRequests)
     const named = Object.entries(Centrapay).filter(([name]) => /^[A-Z]/.test(name))
-    expect(named).toHaveLength(66)
+    expect(named).toHaveLength(174)
     expect(new Set(named.map(([, endpoint]) => endpoint))).toEqual(new Set(Centrapay.endpoints))
   })
 
@@ -86,8 +131,20 @@ describe("Centrapay catalog", () => {
       endpoint: Centrapay.PostBankAuthoritiesVerify,
       params: { bankAccountId: "ba_123" }
     })
+    // The docs' example request does not fit the documented route for these (a different or missing
+    // segment, a trailing slash); every other example path finds its own endpoint.
+    const exampleMismatches = [
+      "POST /api/asset-programs/{id}/set-terms-of-service-url",
+      "POST /api/loyalty-programs/{loyaltyProgramId}",
+      "GET /api/payment-links/{paymentLinkId}/",
+      "POST /merchants/{merchantId}/archive",
+      "GET /api/accountId/{id}/promotions"
+    ]
     for (const entry of catalog.endpoints) {
-      expect(Centrapay.match(entry.method, entry.examplePath)?.endpoint.id).toBe(`${entry.method} ${entry.path}`)
+      const route = `${entry.method} ${entry.path}`
+      const found = Centrapay.match(entry.method, entry.examplePath)?.endpoint.id
+      if (exampleMismatches.includes(route)) expect(found).toBeUndefined()
+      else expect(found).toBe(route)
     }
     expect(Centrapay.match("POST", "/api/no-such-thing")).toBeUndefined()
   })
@@ -98,6 +155,7 @@ describe("Centrapay catalog", () => {
       Centrapay.PostAssetTransfers,
       Centrapay.PostPaymentRequestsPay,
       Centrapay.PostPaymentRequestsRefund,
+      Centrapay.PostPaymentRequests,
       Centrapay.GetPatronCodesBarcodeByBarcode,
       Centrapay.PutManagedIntegrationsByExternalId,
       Centrapay.DeleteAccountsMembersByUserId,
@@ -120,10 +178,10 @@ describe("Centrapay catalog", () => {
     it("covers every legacy exception of the deprecated endpoints", () => {
       const legacy = cases.filter(({ endpoint, status }) => endpoint.deprecated && status !== 403)
       expect(legacy.map(({ endpoint, status, message }) => `${endpoint.id} ${status} ${message}`)).toEqual([
+        "POST /payments/api/requests.create 400 CHECKSUM_FAILED",
         "POST /payments/api/requests.cancel 400 REQUEST_NOT_FOUND",
         "POST /payments/api/requests.cancel 400 REQUEST_EXPIRED",
         "POST /payments/api/requests.cancel 404 REQUEST_PAID",
-        "POST /payments/api/requests.create 400 CHECKSUM_FAILED",
         "POST /payments/api/requests.void 400 REQUEST_NOT_FOUND",
         "POST /payments/api/requests.void 400 REQUEST_EXPIRED",
         "POST /payments/api/requests.void 404 REQUEST_PAID",
