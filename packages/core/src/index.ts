@@ -30,6 +30,8 @@ export * as ErrorBody from "./ErrorBody.ts"
 export * as ObjectId from "./ObjectId.ts"
 /** Client-side limiter for the documented 200 requests per minute. */
 export * as RateLimiter from "./RateLimiter.ts"
+/** The checks every request passes before the program (the body cap), in order. */
+export * as RequestChecks from "./RequestChecks.ts"
 /** Request body/path/query decoding into the contract's 400. */
 export * as RequestDecoding from "./RequestDecoding.ts"
 /** Decode (response → typed error) and encode (typed error → response). */

@@ -1,3 +1,4 @@
+import { ApiError, ServerRequest, ServerResponse } from "@centrapay-effect/core"
 import { LambdaContext, LambdaEvent, LambdaHandler } from "@centrapay-effect/lambda-adapter"
 import { afterAll, describe, expect, it, vi } from "@effect/vitest"
 import type { APIGatewayProxyEventV2 } from "aws-lambda"
@@ -401,5 +402,94 @@ describe("runtime", () => {
     expect(elapsed).toBeGreaterThanOrEqual(550)
     expect(elapsed).toBeLessThan(1_000)
     await handler.dispose()
+  })
+})
+
+describe("core's body cap, before a program that checks the API key first", () => {
+  // Checks X-Api-Key before anything else, as the wallet API does; then reports the body size it saw.
+  const missingAuthentication = new ApiError.Unauthorized({ message: "Missing authentication" })
+  const apiKeyFirst = Effect.gen(function* () {
+    if ((yield* ServerRequest.header("x-api-key")) === undefined) return yield* Effect.fail(missingAuthentication)
+    const { body } = yield* ServerRequest.CurrentRequest
+    return ServerResponse.json({
+      bytes: body === undefined ? 0 : typeof body === "string" ? body.length : body.byteLength
+    })
+  })
+  const capped = LambdaHandler.make(apiKeyFirst, Layer.empty)
+  const small = LambdaHandler.make(apiKeyFirst, Layer.empty, { maxBodyBytes: 64 * 1024 })
+  afterAll(() => Promise.all([capped.dispose(), small.dispose()]))
+
+  const tooLarge =
+    '{"statusCode":400,"error":"Bad Request","message":"The request body is larger than 1048576 bytes","issues":[{"path":["body"],"message":"Expected at most 1048576 bytes"}]}'
+  const unauthorized = '{"statusCode":401,"error":"Unauthorized","message":"Missing authentication"}'
+  const twoMegabytes = JSON.stringify({ recipient: "mc_1", amount: 1, note: "x".repeat(2_000_000) })
+  /** A JSON string of exactly 1 MiB. */
+  const atCap = JSON.stringify("x".repeat(1_048_574))
+  const postV2 = (body: string, headers: Record<string, string> = {}) =>
+    Fixtures.v2Request("POST", "/api/asset-transfers", {
+      body,
+      headers: { ...json, "content-length": String(Buffer.byteLength(body)), ...headers }
+    })
+
+  it("a 2 MB JSON POST without X-Api-Key is the contract's 400, not the program's 401, from every source", async () => {
+    expect(await capped(postV2(twoMegabytes), context())).toEqual({
+      statusCode: 400,
+      headers: json,
+      body: tooLarge,
+      isBase64Encoded: false
+    })
+    const rest = { ...v1At("apigw-v1-post-json.json", "POST", "/api/asset-transfers"), body: twoMegabytes }
+    expect(await capped(rest, context())).toEqual({
+      statusCode: 400,
+      headers: json,
+      body: tooLarge,
+      isBase64Encoded: false
+    })
+    const alb = {
+      ...albAt("alb-single-value-get.json", "POST", "/api/asset-transfers"),
+      headers: json,
+      body: twoMegabytes
+    }
+    expect(await capped(alb, context())).toEqual({
+      statusCode: 400,
+      statusDescription: "400 Bad Request",
+      headers: json,
+      body: tooLarge,
+      isBase64Encoded: false
+    })
+  })
+
+  it("a body exactly at the cap reaches the program: 401 without X-Api-Key, 200 with one", async () => {
+    expect(atCap.length).toBe(1_048_576)
+    expect(await capped(postV2(atCap), context())).toMatchObject({ statusCode: 401, body: unauthorized })
+    expect(await capped(postV2(atCap, { "x-api-key": "k" }), context())).toMatchObject({
+      statusCode: 200,
+      body: '{"bytes":1048576}'
+    })
+  })
+
+  it("counts the body after base64 decoding", async () => {
+    const base64 = (bytes: number) => ({
+      ...v2At("function-url-base64-body.json", "POST", "/api/asset-transfers"),
+      headers: { "content-type": "application/octet-stream", "x-api-key": "k" },
+      body: Buffer.alloc(bytes).toString("base64"),
+      isBase64Encoded: true
+    })
+    // 1 MiB of bytes is 1.4 MB of base64: the decoded size is what counts.
+    expect(await capped(base64(1_048_576), context())).toMatchObject({ statusCode: 200, body: '{"bytes":1048576}' })
+    expect(await capped(base64(1_048_577), context())).toMatchObject({ statusCode: 400, body: tooLarge })
+  })
+
+  it("honours a configured maxBodyBytes", async () => {
+    expect(await small(postV2("x".repeat(65_537)), context())).toEqual({
+      statusCode: 400,
+      headers: json,
+      body: '{"statusCode":400,"error":"Bad Request","message":"The request body is larger than 65536 bytes","issues":[{"path":["body"],"message":"Expected at most 65536 bytes"}]}',
+      isBase64Encoded: false
+    })
+    expect(await small(postV2("x".repeat(65_536), { "x-api-key": "k" }), context())).toMatchObject({
+      statusCode: 200,
+      body: '{"bytes":65536}'
+    })
   })
 })

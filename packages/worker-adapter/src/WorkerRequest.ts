@@ -2,20 +2,15 @@
  * A Workers `Request` in core's neutral form (`ServerRequest`): method,
  * percent-encoded path, query, lower-case headers, the body as bytes, and
  * the correlation id (`cf-ray`, else a generated one). The body is read up
- * to a cap; a larger or unreadable body is the contract's 400.
+ * to core's cap (`RequestChecks`); a larger or unreadable body is the
+ * contract's 400.
  *
  * @module
  */
 import * as ApiError from "@centrapay-effect/core/ApiError"
+import * as RequestChecks from "@centrapay-effect/core/RequestChecks"
 import type * as ServerRequest from "@centrapay-effect/core/ServerRequest"
 import * as Result from "effect/Result"
-
-/**
- * The body cap used when none is configured: 1 MiB, ample for a JSON API.
- *
- * @category constants
- */
-export const defaultMaxBodyBytes = 1_048_576
 
 /**
  * The request's headers as a record: lower-case names, repeated headers
@@ -52,9 +47,9 @@ const isolatePrefix = (): string => {
 /**
  * Reads a request into core's form, given its headers (`headersOf`) and
  * correlation id. Fails (never rejects) with a `MalformedRequest` when the
- * body is larger than `maxBodyBytes` (by its `Content-Length`, or while
- * streaming when it has none) or cannot be read. A JSON or text body is
- * read as text, any other as bytes.
+ * body is larger than `maxBodyBytes` (core's `RequestChecks.checkBodySize`,
+ * by its `Content-Length`, or while streaming when it has none) or cannot be
+ * read. A JSON or text body is read as text, any other as bytes.
  *
  * @category converting
  * @example
@@ -103,12 +98,6 @@ const queryOf = (search: string): Record<string, string | ReadonlyArray<string>>
   return query
 }
 
-const tooLarge = (maxBodyBytes: number): ApiError.MalformedRequest =>
-  new ApiError.MalformedRequest({
-    message: `The request body is larger than ${maxBodyBytes} bytes`,
-    issues: [{ path: ["body"], message: `Expected at most ${maxBodyBytes} bytes` }]
-  })
-
 const unreadable = new ApiError.MalformedRequest({
   message: "The request body could not be read",
   issues: [{ path: ["body"], message: "Expected a complete body" }]
@@ -131,7 +120,8 @@ const readBody = async (
       const stream = request.body
       return stream === null ? Result.succeed(undefined) : await readCapped(stream, maxBodyBytes)
     }
-    if (Number(length) > maxBodyBytes) return Result.fail(tooLarge(maxBodyBytes))
+    const refused = RequestChecks.checkBodySize(Number(length), maxBodyBytes)
+    if (refused !== undefined) return Result.fail(refused)
     if (isText(headers["content-type"])) {
       const text = await request.text()
       return Result.succeed(text === "" ? undefined : text)
@@ -159,9 +149,10 @@ const readCapped = async (
     const { done, value } = await reader.read()
     if (done) break
     length += value.byteLength
-    if (length > maxBodyBytes) {
+    const refused = RequestChecks.checkBodySize(length, maxBodyBytes)
+    if (refused !== undefined) {
       await reader.cancel().catch(() => undefined)
-      return Result.fail(tooLarge(maxBodyBytes))
+      return Result.fail(refused)
     }
     chunks.push(value)
   }

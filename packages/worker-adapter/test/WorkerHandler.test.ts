@@ -1,8 +1,9 @@
 /**
  * The handler in real workerd: every error class with its exact status,
  * headers and body bytes, the layer built once (and again after a failed
- * build), the platform's services, work after the response, and the
- * responses of last resort.
+ * build), the platform's services, work after the response, the responses
+ * of last resort, and core's body cap before the program (the same answers
+ * as the Lambda adapter's tests).
  */
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { type Received, type RunningWorker, sendOnFreshConnection, start } from "./support/workerd.ts"
@@ -294,6 +295,22 @@ describe("request bodies", () => {
     )
   })
 
+  it("a body exactly at the configured cap reaches the program; one byte more is the 400", async () => {
+    const atCap = await post("/test/echo", "x".repeat(65_536))
+    expect(atCap.status).toBe(200)
+    expect(JSON.parse(atCap.text)).toMatchObject({ bodyBytes: 65_536 })
+    const over = await sendOnFreshConnection(worker.url, {
+      method: "POST",
+      path: "/test/echo",
+      headers: json,
+      body: new Uint8Array(65_537)
+    })
+    expect(over.status).toBe(400)
+    expect(over.body.toString()).toBe(
+      '{"statusCode":400,"error":"Bad Request","message":"The request body is larger than 65536 bytes","issues":[{"path":["body"],"message":"Expected at most 65536 bytes"}]}'
+    )
+  })
+
   it("a streamed body without Content-Length is cut off at the cap with the same 400", async () => {
     const response = await sendOnFreshConnection(worker.url, {
       method: "POST",
@@ -303,5 +320,49 @@ describe("request bodies", () => {
     })
     expect(response.status).toBe(400)
     expect(JSON.parse(response.body.toString()).message).toBe("The request body is larger than 65536 bytes")
+  })
+})
+
+describe("core's default body cap, before a program that checks the API key first", () => {
+  let keyed: RunningWorker
+  beforeAll(async () => {
+    keyed = await start("apiKeyFirst.ts")
+  })
+  afterAll(async () => {
+    await keyed.dispose()
+  })
+
+  const tooLarge =
+    '{"statusCode":400,"error":"Bad Request","message":"The request body is larger than 1048576 bytes","issues":[{"path":["body"],"message":"Expected at most 1048576 bytes"}]}'
+  const twoMegabytes = JSON.stringify({ recipient: "mc_1", amount: 1, note: "x".repeat(2_000_000) })
+  /** A JSON string of exactly 1 MiB. */
+  const atCap = JSON.stringify("x".repeat(1_048_574))
+
+  it("a 2 MB JSON POST without X-Api-Key is the contract's 400, not the program's 401", async () => {
+    for (const headers of [json, { ...json, "transfer-encoding": "chunked" }]) {
+      const response = await sendOnFreshConnection(keyed.url, {
+        method: "POST",
+        path: "/api/asset-transfers",
+        headers,
+        body: new TextEncoder().encode(twoMegabytes)
+      })
+      expect(response.status).toBe(400)
+      expect(response.headers["content-type"]).toBe("application/json")
+      expect(response.body.toString()).toBe(tooLarge)
+    }
+  })
+
+  it("a body exactly at the cap reaches the program: 401 without X-Api-Key, 200 with one", async () => {
+    expect(atCap.length).toBe(1_048_576)
+    const anonymous = await keyed.fetch("/api/asset-transfers", { method: "POST", headers: json, body: atCap })
+    expect(anonymous.status).toBe(401)
+    expect(anonymous.text).toBe('{"statusCode":401,"error":"Unauthorized","message":"Missing authentication"}')
+    const authenticated = await keyed.fetch("/api/asset-transfers", {
+      method: "POST",
+      headers: { ...json, "x-api-key": "k" },
+      body: atCap
+    })
+    expect(authenticated.status).toBe(200)
+    expect(authenticated.text).toBe('{"bytes":1048576}')
   })
 })
