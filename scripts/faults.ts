@@ -1,8 +1,10 @@
 /**
  * `npm run faults`: the fault-injection suite at full size. Options:
  * `--requests <n>` (default 10000), `--seed <n>` (default 1),
- * `--concurrency <n>` (default 16). The last line is the verdict; the exit
- * code is 1 when any of its counts (but the number of requests) is above 0.
+ * `--concurrency <n>` (default 16). It prints the first calls that broke a
+ * rule (the request, each answer, what went wrong), then the verdict as its
+ * last line; the exit code is 1 when any of the verdict's counts (but the
+ * number of requests) is above 0.
  */
 import { parseArgs } from "node:util"
 import { Effect } from "effect"
@@ -30,8 +32,10 @@ const outcomes = Object.entries(report.outcomes)
   .sort(([, a], [, b]) => b - a)
   .map(([tag, count]) => `${tag} ${count}`)
   .join(", ")
-console.log(`seed ${values.seed}: ${report.attempts} HTTP requests in ${Math.round(performance.now() - started)} ms`)
+console.log(
+  `seed ${values.seed}: ${report.attempts} attempts (${report.refused} refused) in ${Math.round(performance.now() - started)} ms`
+)
 console.log(`outcomes: ${outcomes}`)
-console.log(`outcome mismatches ${report.mismatches}`)
+for (const example of report.examples) console.log(`broke a rule: ${example}`)
 console.log(FaultSuite.summaryLine(report))
 process.exitCode = FaultSuite.passed(report) ? 0 : 1

@@ -4,17 +4,18 @@ import * as FaultSuite from "./support/FaultSuite.ts"
 
 describe("fault injection (small run; `npm run faults` runs 10k)", () => {
   it.live(
-    "300 random answers from the whole contract: every failure typed, no forbidden retry, wait or duplicate",
+    "300 random answers from the whole contract and refused connections: every failure typed by its status, no forbidden retry, wait or duplicate",
     () =>
       Effect.gen(function* () {
         const report = yield* FaultSuite.run({ requests: 300, seed: 42 })
+        expect(report.examples).toEqual([])
         expect(FaultSuite.summaryLine(report)).toBe(
           "faults: 300 requests, untyped 0, non-retryable retried 0, early waits 0, over attempts 0, duplicate posts 0"
         )
         expect(FaultSuite.passed(report)).toBe(true)
-        expect(report.mismatches).toBe(0)
-        // The run exercised retries and a spread of outcomes, not just successes.
+        // The run exercised retries, refused connections and a spread of outcomes, not just successes.
         expect(report.attempts).toBeGreaterThan(report.requests)
+        expect(report.refused).toBeGreaterThan(0)
         expect(Object.keys(report.outcomes).length).toBeGreaterThanOrEqual(8)
       })
   )
@@ -23,13 +24,14 @@ describe("fault injection (small run; `npm run faults` runs 10k)", () => {
     const clean: FaultSuite.Report = {
       requests: 5,
       attempts: 7,
+      refused: 1,
       untyped: 0,
       nonRetryableRetried: 0,
       earlyWaits: 0,
       overAttempts: 0,
       duplicatePosts: 0,
-      mismatches: 0,
-      outcomes: {}
+      outcomes: {},
+      examples: []
     }
     expect(FaultSuite.summaryLine(clean)).toMatch(
       /^faults: \d+ requests, untyped \d+, non-retryable retried \d+, early waits \d+, over attempts \d+, duplicate posts \d+$/

@@ -1,17 +1,25 @@
 /**
  * Fault injection: many calls through one client against a real local
- * server that answers at random from the whole contract (every status class,
- * Retry-After as seconds and as an HTTP-date, HTML and empty bodies, resets
- * before, after and in the middle of a response, slow answers). The server
- * also plays the judge: it counts side effects per request and idempotency
- * key and checks every retry against the contract.
+ * server that answers at random from the whole contract (every status class
+ * with JSON, HTML, empty and message-less bodies, 5xx from 500 to a CDN's
+ * 520–524, statuses outside the contract, Retry-After as seconds and as an
+ * HTTP-date on 429, 503 and others, resets before, after and in the middle of
+ * a response, slow answers), and refused connections: some attempts are sent
+ * to a port nothing listens on instead. The server (and, for refused
+ * attempts, the router in front of the network) also plays the judge: it
+ * counts side effects per request and idempotency key, checks every retry
+ * against the contract, and checks each call's typed outcome against the
+ * last answer (the tag follows the status).
  *
- * Seeded and bounded: the server's answer to attempt `k` of request `i`
- * depends only on (seed, i, k), and the client's randomness is seeded per
- * request. Waits do not really happen: each request runs on its own virtual
- * clock (an Effect `Clock` whose `sleep` moves time forward at once), and the
- * server reads the same clock, so "early waits" are measured against the
- * clock the client waits on.
+ * The judge's rules are written out below as data ("The contract, written
+ * out"), never read from the code under test.
+ *
+ * Seeded and bounded: the answer to attempt `k` of request `i` depends only
+ * on (seed, i, k), and the client's randomness is seeded per request. Waits
+ * do not really happen: each request runs on its own virtual clock (an
+ * Effect `Clock` whose `sleep` moves time forward at once), and the judge
+ * reads the same clock, so "early waits" are measured against the clock the
+ * client waits on.
  *
  * `run` is shared by `npm run faults` (10k requests) and a vitest test.
  */
@@ -22,32 +30,43 @@ import {
   Credentials,
   Endpoint,
   type RetryBudget,
-  RetryPolicy,
-  RetryTable
+  RetryPolicy
 } from "@centrapay-effect/core"
 import { Cause, Clock, Duration, Effect, Exit, Option, Random, Schema, type Scope } from "effect"
-import { FetchHttpClient } from "effect/http"
+import { FetchHttpClient, HttpClient, HttpClientRequest } from "effect/http"
 import * as Server from "./ScriptedServer.ts"
 
 /** What `run` found. */
 export interface Report {
   readonly requests: number
-  /** HTTP requests the server received. */
+  /** Attempts the client made: HTTP requests the server received, and attempts refused. */
   readonly attempts: number
-  /** Calls that ended in a defect, an interruption, or an error that is not one of the library's. */
+  /** Attempts sent to a port nothing listens on (refused connections). */
+  readonly refused: number
+  /**
+   * Calls that did not end in the typed outcome the contract gives their
+   * last answer: a defect, an interruption, an error that is not one of the
+   * library's, or one of its errors with another tag, status or transport
+   * reason (a 5xx that is not `ServerError` with that status, a 403 whose tag
+   * does not follow its message, a refusal that is not `connection-refused`).
+   */
   readonly untyped: number
-  /** Retries the contract forbids: after 400/403/404/501/2xx, a second 401, or a 5xx/reset of an unkeyed POST or PATCH. */
+  /**
+   * Retries the contract forbids: after a 2xx, 400, 403, 404, 501, 505 or a
+   * status outside the contract but 408, after a `Retry-After` over the
+   * limit, a second 401, or a 5xx/408/reset of an unkeyed POST or PATCH.
+   */
   readonly nonRetryableRetried: number
-  /** Retries that arrived before the Retry-After of the response they followed. */
+  /** Retries that arrived before the Retry-After of the answer they followed. */
   readonly earlyWaits: number
   /** Requests attempted more often than the policy allows (plus one replay after a token refresh). */
   readonly overAttempts: number
   /** POST/PATCH requests whose side effect happened twice, or whose idempotency key changed between attempts. */
   readonly duplicatePosts: number
-  /** Calls whose typed outcome does not match the server's last answer. */
-  readonly mismatches: number
   /** Calls by outcome tag (`Success`, `ServerError`, …). */
   readonly outcomes: Readonly<Record<string, number>>
+  /** The first calls (at most 5, by request number) that broke a rule: the request, each answer, and what went wrong. */
+  readonly examples: ReadonlyArray<string>
 }
 
 export interface Options {
@@ -55,7 +74,11 @@ export interface Options {
   readonly seed: number
   /** Calls in flight at once. @default 16 */
   readonly concurrency?: number
-  /** The client's retry budget. @default capacity 5000 */
+  /**
+   * The client's retry budget. @default capacity of two tokens per request (a
+   * retry costs five): it runs dry late in a run, so most retries are judged,
+   * and the budget's stop is met too
+   */
   readonly retryBudget?: Partial<RetryBudget.Options>
 }
 
@@ -71,8 +94,83 @@ export const passed = (report: Report): boolean =>
   report.overAttempts === 0 &&
   report.duplicatePosts === 0
 
-/** The policy the suite's client runs with (and the judge checks against). */
-export const policy = RetryPolicy.make({ maxAttempts: 4, baseDelay: "100 millis", maxRetryAfter: "60 seconds" })
+/** The limits the suite's client runs with, and the judge holds it to. */
+const limits = { maxAttempts: 4, maxRetryAfterSeconds: 60 } as const
+
+/** The policy the suite's client runs with. */
+export const policy = RetryPolicy.make({
+  maxAttempts: limits.maxAttempts,
+  baseDelay: "100 millis",
+  maxRetryAfter: Duration.seconds(limits.maxRetryAfterSeconds)
+})
+
+// ---------------------------------------------------------------------------
+// The contract, written out (the judge's rules; never read from the code under test)
+// ---------------------------------------------------------------------------
+
+/** The outcome a call reports, as far as the judge checks it. */
+interface Outcome {
+  readonly tag: string
+  /** Checked for the tags that carry a status. */
+  readonly status?: number
+  /** Checked for `TransportFailure`. */
+  readonly reason?: string
+}
+
+/** What may follow an answer: nothing, a repeat if the request is safe to repeat, any repeat, or one replay with a new token. */
+type Next = "final" | "retry-if-safe" | "retry" | "replay-after-refresh"
+
+/** The tag of each contract status outside 2xx and 5xx. Every 5xx is `ServerError`, any other status `UnexpectedStatus`. */
+const tagOfStatus: ReadonlyMap<number, string> = new Map([
+  [400, "MalformedRequest"],
+  [401, "Unauthorized"],
+  [403, "ResourceForbidden"],
+  [404, "RouteNotFound"],
+  [429, "TooManyRequests"]
+])
+
+/** The 403 messages that are business rules (documented for the POST, or not): the 403 is a `BusinessRuleViolation`. */
+const businessRules: ReadonlySet<string> = new Set(["INSUFFICIENT_WALLET_BALANCE", "QUOTA_EXCEEDED", "NEW_RULE"])
+
+/** The 5xx a retry cannot cure; every other 5xx is retried. */
+const neverRetriedServerStatuses: ReadonlySet<number> = new Set([501, 505])
+
+/**
+ * The statuses outside 5xx that are retried. Every other status (400, 401,
+ * 403, 404, any outside the contract) never is; a 401 is replayed once with
+ * a new token.
+ */
+const retriedClientStatuses: ReadonlySet<number> = new Set([408, 429])
+
+/**
+ * Statuses that prove the server did not act: any request, a POST without key
+ * too, may be sent again after them (as after a refused connection).
+ */
+const notActedOnStatuses: ReadonlySet<number> = new Set([429])
+
+/** Methods whose repetition cannot duplicate a side effect; POST and PATCH repeat only with an idempotency key. */
+const idempotentMethods: ReadonlySet<string> = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"])
+
+const isServerStatus = (status: number) => status >= 500 && status <= 599
+
+/** The outcome a call ending on an answer with this status (and JSON `message`) must report. */
+const outcomeOfStatus = (status: number, message: string | undefined): Outcome => {
+  if (isServerStatus(status)) return { tag: "ServerError", status }
+  if (status === 403 && message !== undefined && businessRules.has(message)) {
+    return { tag: "BusinessRuleViolation", status }
+  }
+  const tag = tagOfStatus.get(status)
+  return tag === undefined ? { tag: "UnexpectedStatus", status } : { tag }
+}
+
+/** What may follow an answer with this status, given how long its `Retry-After` asked to wait. */
+const nextAfterStatus = (status: number, retryAfterMillis: number | undefined): Next => {
+  if (status === 401) return "replay-after-refresh"
+  const retried = isServerStatus(status) ? !neverRetriedServerStatuses.has(status) : retriedClientStatuses.has(status)
+  if (!retried) return "final"
+  if (retryAfterMillis !== undefined && retryAfterMillis > limits.maxRetryAfterSeconds * 1000) return "final"
+  return notActedOnStatuses.has(status) ? "retry" : "retry-if-safe"
+}
 
 // ---------------------------------------------------------------------------
 // The API under test
@@ -81,277 +179,245 @@ export const policy = RetryPolicy.make({ maxAttempts: 4, baseDelay: "100 millis"
 const Thing = Schema.Struct({ id: Schema.String, name: Schema.String })
 const Transfer = Schema.Struct({ id: Schema.String, status: Schema.String })
 const Deleted = Schema.Struct({ id: Schema.String, deleted: Schema.Boolean })
-const businessCodes = ["INSUFFICIENT_WALLET_BALANCE", "QUOTA_EXCEEDED"] as const
 
 const GetThing = Endpoint.withSchemas(Endpoint.make("GET /api/things/{thingId}", {}), { success: Thing })
 const DeleteThing = Endpoint.withSchemas(Endpoint.make("DELETE /api/things/{thingId}", {}), { success: Deleted })
 const PutThing = Endpoint.withSchemas(Endpoint.make("PUT /api/things/{thingId}", {}), {
-  body: Schema.Struct({ ref: Schema.String, name: Schema.String }),
+  body: Schema.Struct({ name: Schema.String }),
   success: Thing
 })
 const PatchThing = Endpoint.withSchemas(Endpoint.make("PATCH /api/things/{thingId}", {}), {
-  body: Schema.Struct({ ref: Schema.String, name: Schema.String, idempotencyKey: Schema.optionalKey(Schema.String) }),
+  body: Schema.Struct({ name: Schema.String, idempotencyKey: Schema.optionalKey(Schema.String) }),
   success: Thing
 })
-const CreateAssetTransfer = Endpoint.withSchemas(Endpoint.make("POST /api/asset-transfers", { 403: businessCodes }), {
-  body: Schema.Struct({
-    ref: Schema.String,
-    amount: Schema.String,
-    idempotencyKey: Schema.optionalKey(Schema.String)
-  }),
-  success: Transfer
-})
+const CreateAssetTransfer = Endpoint.withSchemas(
+  Endpoint.make("POST /api/asset-transfers", { 403: ["INSUFFICIENT_WALLET_BALANCE", "QUOTA_EXCEEDED"] }),
+  {
+    body: Schema.Struct({ amount: Schema.String, idempotencyKey: Schema.optionalKey(Schema.String) }),
+    success: Transfer
+  }
+)
+
+/** The header that names the request (`r<i>`) on every attempt, for the server and the router. */
+const refHeader = "x-fault-ref"
 
 // ---------------------------------------------------------------------------
 // The faults
 // ---------------------------------------------------------------------------
 
-/** How the server answers one attempt, and what a correct client does next. */
-interface Fault {
+/** One attempt's answer, as the judge reads it. */
+interface Answer {
+  /** e.g. `522 HTML, after acting`. */
   readonly name: string
-  readonly weight: number
   /** Whether the side effect happens (for POST/PATCH). */
   readonly applies: boolean
-  /** What may follow: never, a retry if repeating is safe, any retry (429), or one replay with a new token (401). */
-  readonly next: "final" | "retry-if-safe" | "retry" | "replay-after-refresh"
-  /** The outcome tag a client that stops here reports. */
-  readonly tag: string
-  /** The reply, given a random number in [0, 1), the success body and the request's clock time. */
-  readonly reply: (
-    random: number,
-    success: unknown,
-    now: number
-  ) => { readonly reply: Server.Reply; readonly earliest?: number }
+  /** What a client that stops here reports. */
+  readonly outcome: Outcome
+  readonly next: Next
+  /** The clock time `Retry-After` asked to wait for. */
+  readonly earliest?: number
 }
 
-const json = (status: number, message: string, headers: Readonly<Record<string, string>> = {}) =>
-  Server.json(status, { statusCode: status, error: "Error", message }, headers)
-const seconds = (random: number, max: number) => 1 + Math.floor(random * max)
-
-const ok: Fault = {
-  name: "ok",
-  weight: 30,
-  applies: true,
-  next: "final",
-  tag: "Success",
-  reply: (_, success) => ({ reply: Server.json(200, success) })
+/** An answer the server sends. */
+interface Served extends Answer {
+  readonly reply: Server.Reply
 }
 
-const faults: ReadonlyArray<Fault> = [
-  ok,
+/** What a fault's answer may depend on: random draws in [0, 1), the success body and the request's clock time. */
+interface Given {
+  readonly draw: () => number
+  readonly success: unknown
+  readonly now: number
+}
+
+interface Fault {
+  readonly weight: number
+  readonly answer: (given: Given) => Served
+}
+
+type NonEmpty<A> = readonly [A, ...ReadonlyArray<A>]
+
+const oneOf = <A>(items: NonEmpty<A>, draw: () => number): A => items[Math.floor(draw() * items.length)] ?? items[0]
+
+/** A response body, and the `message` it carries, if any. */
+interface Body {
+  readonly kind: string
+  readonly message: string | undefined
+  readonly body: string
+  readonly headers: Readonly<Record<string, string>>
+}
+
+/** The bodies an error status may come with: the contract's JSON with `message`, HTML from a proxy, nothing, JSON without `message`. */
+const bodies = (status: number, message: string): NonEmpty<Body> => [
   {
-    name: "ok, slow",
-    weight: 3,
-    applies: true,
-    next: "final",
-    tag: "Success",
-    reply: (_, s) => ({ reply: Server.delay(3, Server.json(200, s)) })
+    kind: "JSON",
+    message,
+    body: JSON.stringify({ statusCode: status, error: "Error", message }),
+    headers: { "content-type": "application/json" }
   },
   {
-    name: "200, body not matching",
-    weight: 2,
-    applies: true,
-    next: "final",
-    tag: "UndecodableResponse",
-    reply: () => ({ reply: Server.json(200, { unexpected: true }) })
+    kind: "HTML",
+    message: undefined,
+    body: `<html><body><h1>${status}</h1></body></html>`,
+    headers: { "content-type": "text/html" }
   },
+  { kind: "empty", message: undefined, body: "", headers: {} },
   {
-    name: "400",
-    weight: 4,
-    applies: false,
-    next: "final",
-    tag: "MalformedRequest",
-    reply: () => ({ reply: json(400, "amount is required") })
-  },
-  {
-    name: "401",
-    weight: 4,
-    applies: false,
-    next: "replay-after-refresh",
-    tag: "Unauthorized",
-    reply: () => ({ reply: json(401, "Missing authentication") })
-  },
-  {
-    name: "403",
-    weight: 3,
-    applies: false,
-    next: "final",
-    tag: "ResourceForbidden",
-    reply: () => ({ reply: json(403, "Forbidden") })
-  },
-  {
-    name: "403 business",
-    weight: 4,
-    applies: false,
-    next: "final",
-    tag: "BusinessRuleViolation",
-    reply: (r) => ({ reply: json(403, businessCodes[Math.floor(r * businessCodes.length)] ?? "QUOTA_EXCEEDED") })
-  },
-  {
-    name: "404",
-    weight: 2,
-    applies: false,
-    next: "final",
-    tag: "RouteNotFound",
-    reply: () => ({ reply: json(404, "Not Found") })
-  },
-  {
-    name: "429 Retry-After seconds",
-    weight: 6,
-    applies: false,
-    next: "retry",
-    tag: "TooManyRequests",
-    reply: (r, _, now) => {
-      const wait = seconds(r, 5)
-      return { reply: json(429, "RATE_LIMIT_EXCEEDED", { "retry-after": String(wait) }), earliest: now + wait * 1000 }
-    }
-  },
-  {
-    name: "429 Retry-After HTTP-date",
-    weight: 4,
-    applies: false,
-    next: "retry",
-    tag: "TooManyRequests",
-    reply: (r, _, now) => {
-      const date = new Date(now + seconds(r, 5) * 1000).toUTCString()
-      return { reply: json(429, "RATE_LIMIT_EXCEEDED", { "retry-after": date }), earliest: Date.parse(date) }
-    }
-  },
-  {
-    name: "429 HTML from a proxy, Retry-After seconds",
-    weight: 2,
-    applies: false,
-    next: "retry",
-    tag: "UndecodableResponse",
-    reply: (r, _, now) => {
-      const wait = seconds(r, 5)
-      const headers = { "content-type": "text/html", "retry-after": String(wait) }
-      return {
-        reply: Server.raw(429, "<html><body>Too Many Requests</body></html>", headers),
-        earliest: now + wait * 1000
-      }
-    }
-  },
-  {
-    name: "429 Retry-After too long",
-    weight: 2,
-    applies: false,
-    next: "final",
-    tag: "TooManyRequests",
-    reply: () => ({ reply: json(429, "RATE_LIMIT_EXCEEDED", { "retry-after": "120" }) })
-  },
-  {
-    name: "429 without Retry-After",
-    weight: 1,
-    applies: false,
-    next: "retry",
-    tag: "TooManyRequests",
-    reply: () => ({ reply: json(429, "RATE_LIMIT_EXCEEDED") })
-  },
-  {
-    name: "500",
-    weight: 5,
-    applies: false,
-    next: "retry-if-safe",
-    tag: "ServerError",
-    reply: () => ({ reply: json(500, "Internal Server Error") })
-  },
-  {
-    name: "500 after acting",
-    weight: 4,
-    applies: true,
-    next: "retry-if-safe",
-    tag: "ServerError",
-    reply: () => ({ reply: json(500, "Internal Server Error") })
-  },
-  {
-    name: "502 HTML from a proxy",
-    weight: 4,
-    applies: false,
-    next: "retry-if-safe",
-    tag: "UndecodableResponse",
-    reply: () => ({
-      reply: Server.raw(502, "<html><body>502 Bad Gateway</body></html>", { "content-type": "text/html" })
-    })
-  },
-  {
-    name: "503 empty",
-    weight: 3,
-    applies: false,
-    next: "retry-if-safe",
-    tag: "UndecodableResponse",
-    reply: () => ({ reply: Server.raw(503, "") })
-  },
-  {
-    name: "503 Retry-After",
-    weight: 3,
-    applies: false,
-    next: "retry-if-safe",
-    tag: "ServerError",
-    reply: (r, _, now) => {
-      const wait = seconds(r, 3)
-      return { reply: json(503, "Service Unavailable", { "retry-after": String(wait) }), earliest: now + wait * 1000 }
-    }
-  },
-  {
-    name: "503 empty, Retry-After HTTP-date",
-    weight: 2,
-    applies: false,
-    next: "retry-if-safe",
-    tag: "UndecodableResponse",
-    reply: (r, _, now) => {
-      const date = new Date(now + seconds(r, 3) * 1000).toUTCString()
-      return { reply: Server.raw(503, "", { "retry-after": date }), earliest: Date.parse(date) }
-    }
-  },
-  {
-    name: "504",
-    weight: 2,
-    applies: false,
-    next: "retry-if-safe",
-    tag: "ServerError",
-    reply: () => ({ reply: json(504, "Gateway Timeout") })
-  },
-  {
-    name: "501",
-    weight: 1,
-    applies: false,
-    next: "final",
-    tag: "ServerError",
-    reply: () => ({ reply: json(501, "Not Implemented") })
-  },
-  {
-    name: "409",
-    weight: 1,
-    applies: false,
-    next: "final",
-    tag: "UnexpectedStatus",
-    reply: () => ({ reply: json(409, "Conflict") })
-  },
-  {
-    name: "reset before acting",
-    weight: 3,
-    applies: false,
-    next: "retry-if-safe",
-    tag: "TransportFailure",
-    reply: () => ({ reply: Server.reset })
-  },
-  {
-    name: "reset after acting",
-    weight: 3,
-    applies: true,
-    next: "retry-if-safe",
-    tag: "TransportFailure",
-    reply: () => ({ reply: Server.reset })
-  },
-  {
-    name: "reset mid-body",
-    weight: 3,
-    applies: true,
-    next: "retry-if-safe",
-    tag: "TransportFailure",
-    reply: (_, s) => ({ reply: Server.resetMidBody(200, s) })
+    kind: "JSON without message",
+    message: undefined,
+    body: JSON.stringify({ type: "about:blank", title: "Error", status }),
+    headers: { "content-type": "application/problem+json" }
   }
+]
+
+/** A `Retry-After` header and the clock time it asks to wait for (none when it cannot be read). */
+type RetryAfter = (draw: () => number, now: number) => { readonly header: string; readonly earliest?: number }
+
+const inSeconds =
+  (min: number, max: number): RetryAfter =>
+  (draw, now) => {
+    const seconds = min + Math.floor(draw() * (max - min + 1))
+    return { header: String(seconds), earliest: now + seconds * 1000 }
+  }
+
+const asHttpDate: RetryAfter = (draw, now) => {
+  const header = new Date(now + (1 + Math.floor(draw() * 5)) * 1000).toUTCString()
+  return { header, earliest: Date.parse(header) }
+}
+
+/** A header that sets no minimum: not whole seconds nor a date, or a date already past. */
+const unreadable: RetryAfter = (draw, now) => ({
+  header: oneOf(["soon", "-5", "1.5", new Date(now - 10_000).toUTCString()], draw)
+})
+
+/** A wait of a few seconds. */
+const shortWait = inSeconds(1, 5)
+/** A wait over the policy's `maxRetryAfter`: the client stops at once. */
+const tooLong = inSeconds(limits.maxRetryAfterSeconds + 1, 300)
+
+/** Answers one of `statuses` with one of `messages` in a random body, and `Retry-After` when given. */
+const statusFault = (spec: {
+  readonly weight: number
+  readonly statuses: NonEmpty<number>
+  readonly messages: NonEmpty<string>
+  readonly applies?: boolean
+  readonly retryAfter?: RetryAfter
+}): Fault => ({
+  weight: spec.weight,
+  answer: ({ draw, now }) => {
+    const code = oneOf(spec.statuses, draw)
+    const body = oneOf(bodies(code, oneOf(spec.messages, draw)), draw)
+    const retryAfter = spec.retryAfter?.(draw, now)
+    const headers = retryAfter === undefined ? body.headers : { ...body.headers, "retry-after": retryAfter.header }
+    return {
+      name: [
+        `${code} ${body.kind}${body.message === undefined ? "" : ` "${body.message}"`}`,
+        ...(retryAfter === undefined ? [] : [`Retry-After ${retryAfter.header}`]),
+        ...(spec.applies === true ? ["after acting"] : [])
+      ].join(", "),
+      applies: spec.applies ?? false,
+      outcome: outcomeOfStatus(code, body.message),
+      next: nextAfterStatus(code, retryAfter?.earliest === undefined ? undefined : retryAfter.earliest - now),
+      reply: Server.raw(code, body.body, headers),
+      ...(retryAfter?.earliest === undefined ? {} : { earliest: retryAfter.earliest })
+    }
+  }
+})
+
+/** A 2xx: `Success` when the body is the endpoint's success, `UndecodableResponse` otherwise. */
+const successFault = (
+  name: string,
+  weight: number,
+  reply: (success: unknown) => Server.Reply,
+  matches: boolean
+): Fault => ({
+  weight,
+  answer: ({ success }) => ({
+    name,
+    applies: true,
+    outcome: matches ? { tag: "Success" } : { tag: "UndecodableResponse", status: 200 },
+    next: "final",
+    reply: reply(success)
+  })
+})
+
+/** The connection closes without a (whole) response. */
+const resetFault = (
+  name: string,
+  weight: number,
+  applies: boolean,
+  reply: (success: unknown) => Server.Reply
+): Fault => ({
+  weight,
+  answer: ({ success }) => ({
+    name,
+    applies,
+    outcome: { tag: "TransportFailure", reason: "connection-reset" },
+    next: "retry-if-safe",
+    reply: reply(success)
+  })
+})
+
+/** An attempt the router sent to a port nothing listens on: nothing was sent, so any request may repeat it. */
+const refusedConnection: Answer = {
+  name: "connection refused",
+  applies: false,
+  outcome: { tag: "TransportFailure", reason: "connection-refused" },
+  next: "retry"
+}
+
+/** Every 5xx a retry may cure, a CDN's included. */
+const retriedServerStatuses: NonEmpty<number> = [500, 502, 503, 504, 507, 508, 511, 520, 521, 522, 523, 524]
+/** Messages a 5xx may carry: reason phrases, and codes that must not make it anything but a `ServerError`. */
+const serverMessages: NonEmpty<string> = [
+  "Internal Server Error",
+  "Service Unavailable",
+  "UPSTREAM_DOWN",
+  "QUOTA_EXCEEDED"
+]
+
+const faults: NonEmpty<Fault> = [
+  successFault("ok", 30, (s) => Server.json(200, s), true),
+  successFault("ok, slow", 3, (s) => Server.delay(3, Server.json(200, s)), true),
+  successFault("200, body not matching", 2, () => Server.json(200, { unexpected: true }), false),
+  successFault(
+    "200 HTML from a proxy",
+    1,
+    () => Server.raw(200, "<html>ok</html>", { "content-type": "text/html" }),
+    false
+  ),
+  statusFault({ weight: 4, statuses: [400], messages: ["amount is required", "QUOTA_EXCEEDED"] }),
+  statusFault({ weight: 4, statuses: [401], messages: ["Missing authentication", "TOKEN_EXPIRED"] }),
+  statusFault({
+    weight: 7,
+    statuses: [403],
+    messages: ["Forbidden", "FORBIDDEN", "INSUFFICIENT_WALLET_BALANCE", "QUOTA_EXCEEDED", "NEW_RULE"]
+  }),
+  statusFault({ weight: 2, statuses: [404], messages: ["Not Found", "REQUEST_PAID"] }),
+  statusFault({ weight: 6, statuses: [429], messages: ["RATE_LIMIT_EXCEEDED"], retryAfter: shortWait }),
+  statusFault({ weight: 4, statuses: [429], messages: ["RATE_LIMIT_EXCEEDED"], retryAfter: asHttpDate }),
+  statusFault({ weight: 2, statuses: [429], messages: ["RATE_LIMIT_EXCEEDED"], retryAfter: tooLong }),
+  statusFault({ weight: 1, statuses: [429], messages: ["RATE_LIMIT_EXCEEDED"] }),
+  statusFault({ weight: 10, statuses: retriedServerStatuses, messages: serverMessages }),
+  statusFault({ weight: 4, statuses: retriedServerStatuses, messages: serverMessages, applies: true }),
+  statusFault({ weight: 4, statuses: [503], messages: serverMessages, retryAfter: shortWait }),
+  statusFault({ weight: 2, statuses: [503], messages: serverMessages, retryAfter: asHttpDate }),
+  statusFault({ weight: 1, statuses: [503], messages: serverMessages, retryAfter: tooLong }),
+  statusFault({ weight: 2, statuses: retriedServerStatuses, messages: serverMessages, retryAfter: shortWait }),
+  statusFault({
+    weight: 1,
+    statuses: [503, 429],
+    messages: ["Service Unavailable", "RATE_LIMIT_EXCEEDED"],
+    retryAfter: unreadable
+  }),
+  statusFault({ weight: 2, statuses: [501, 505], messages: ["Not Implemented"] }),
+  statusFault({ weight: 1, statuses: [501, 505], messages: ["Not Implemented"], retryAfter: shortWait }),
+  statusFault({ weight: 1, statuses: [408], messages: ["Request Timeout"] }),
+  statusFault({ weight: 1, statuses: [408], messages: ["Request Timeout"], retryAfter: shortWait }),
+  statusFault({ weight: 2, statuses: [405, 409, 410, 418, 422], messages: ["Conflict"] }),
+  resetFault("reset before acting", 3, false, () => Server.reset),
+  resetFault("reset after acting", 3, true, () => Server.reset),
+  resetFault("reset mid-body", 3, true, (s) => Server.resetMidBody(200, s))
 ]
 
 const totalWeight = faults.reduce((sum, fault) => sum + fault.weight, 0)
@@ -362,41 +428,47 @@ const pickFault = (random: number): Fault => {
     left -= fault.weight
     if (left < 0) return fault
   }
-  return ok
+  return faults[0]
 }
 
+/**
+ * The share of a request's attempts refused, by a draw per request: 5% of
+ * requests call a host that is down (every attempt refused), 10% a flapping
+ * one (one attempt in two, at random).
+ */
+const refusalRate = (random: number): number => (random < 0.05 ? 1 : random < 0.15 ? 0.5 : 0)
+
 // ---------------------------------------------------------------------------
-// The judge: what the server saw of each request
+// The judge: what the server (and the router) saw of each request
 // ---------------------------------------------------------------------------
 
 interface Attempt {
   readonly at: number
-  readonly fault: Fault
+  readonly answer: Answer
   readonly token: string | undefined
   readonly key: string | undefined
-  readonly earliest: number | undefined
 }
 
 interface Ledger {
+  readonly number: number
   readonly method: string
   readonly keyed: boolean
+  readonly refusalRate: number
   readonly clock: VirtualClock
   readonly attempts: Array<Attempt>
   applied: number
   replayed: boolean
   violations: { nonRetryable: number; early: number }
+  /** What went wrong, for the report's examples. */
+  readonly problems: Array<string>
 }
 
-const isSafeToRepeat = (ledger: Ledger) => RetryTable.idempotentMethods.has(ledger.method) || ledger.keyed
+const isSafeToRepeat = (ledger: Ledger) => idempotentMethods.has(ledger.method) || ledger.keyed
 
 /** Judges attempt `next` against the attempt before it. */
-const judge = (
-  ledger: Ledger,
-  previous: Attempt,
-  next: { readonly at: number; readonly token: string | undefined }
-) => {
+const judge = (ledger: Ledger, previous: Attempt, next: Omit<Attempt, "answer">) => {
   const allowed = (() => {
-    switch (previous.fault.next) {
+    switch (previous.answer.next) {
       case "final":
         return false
       case "retry":
@@ -410,8 +482,31 @@ const judge = (
       }
     }
   })()
-  if (!allowed) ledger.violations.nonRetryable += 1
-  if (previous.earliest !== undefined && next.at < previous.earliest) ledger.violations.early += 1
+  const attempt = ledger.attempts.length + 1
+  if (!allowed) {
+    ledger.violations.nonRetryable += 1
+    ledger.problems.push(`attempt ${attempt} followed "${previous.answer.name}"`)
+  }
+  if (previous.answer.earliest !== undefined && next.at < previous.answer.earliest) {
+    ledger.violations.early += 1
+    ledger.problems.push(`attempt ${attempt} came ${previous.answer.earliest - next.at} ms before Retry-After`)
+  }
+}
+
+/** Records an attempt (after judging it), and the side effect its answer has. */
+const arrive = (ledger: Ledger, seen: Omit<Attempt, "answer">, answer: Answer) => {
+  const previous = ledger.attempts.at(-1)
+  if (previous !== undefined) judge(ledger, previous, seen)
+  const keyAlreadyActed = seen.key !== undefined && ledger.attempts.some((a) => a.key === seen.key && a.answer.applies)
+  if (answer.applies && !keyAlreadyActed) ledger.applied += 1
+  ledger.attempts.push({ ...seen, answer })
+}
+
+/** The request, its answers in order, and what went wrong. */
+const describe = (seed: number, ledger: Ledger): string => {
+  const key = ledger.method === "POST" || ledger.method === "PATCH" ? (ledger.keyed ? " with key" : " without key") : ""
+  const answers = ledger.attempts.map((a) => a.answer.name).join(" → ")
+  return `seed ${seed}, r${ledger.number} ${ledger.method}${key}: ${answers}; ${ledger.problems.join("; ")}`
 }
 
 // ---------------------------------------------------------------------------
@@ -464,51 +559,64 @@ const randomOf = (seed: number, request: number, attempt: number, salt: number):
   return ((r ^ (r >>> 14)) >>> 0) / 4294967296
 }
 
-const epoch = Date.UTC(2025, 0, 1)
+/** Draws for attempt `attempt` of request `request`: salts 10, 11, … */
+const drawsOf = (seed: number, request: number, attempt: number): (() => number) => {
+  let salt = 10
+  return () => randomOf(seed, request, attempt, salt++)
+}
 
-const isTyped = (error: unknown): boolean =>
-  ApiError.isApiError(error) || error instanceof ClientError.RetryBudgetExhausted
+const epoch = Date.UTC(2025, 0, 1)
 
 /** Runs the suite: `requests` calls against a fault server, and the judge's report. */
 export const run = (options: Options): Effect.Effect<Report, never, Scope.Scope> =>
   Effect.gen(function* () {
     const ledgers = new Map<string, Ledger>()
     const server = yield* Server.make((request) => {
-      const body = parseBody(request.body)
-      const ref = request.query.get("ref") ?? (typeof body.ref === "string" ? body.ref : "")
-      const ledger = ledgers.get(ref)
+      const ledger = ledgers.get(request.headers[refHeader] ?? "")
       if (ledger === undefined) return Server.json(404, { statusCode: 404, message: "Not Found" })
       const now = ledger.clock.now()
-      const token = request.headers.authorization
-      const key = typeof body.idempotencyKey === "string" ? body.idempotencyKey : undefined
-      const previous = ledger.attempts.at(-1)
-      if (previous !== undefined) judge(ledger, previous, { at: now, token })
       const index = ledger.attempts.length
-      const requestNumber = Number(ref.slice(1))
-      const fault = pickFault(randomOf(options.seed, requestNumber, index, 1))
-      const keyAlreadyActed = key !== undefined && ledger.attempts.some((a) => a.key === key && a.fault.applies)
-      if (fault.applies && !keyAlreadyActed) ledger.applied += 1
-      const { reply, earliest } = fault.reply(
-        randomOf(options.seed, requestNumber, index, 2),
-        successFor(request.method, ref),
+      const answer = pickFault(randomOf(options.seed, ledger.number, index, 1)).answer({
+        draw: drawsOf(options.seed, ledger.number, index),
+        success: successFor(request.method, ledger.number),
         now
-      )
-      ledger.attempts.push({ at: now, fault, token, key, earliest })
-      return reply
+      })
+      arrive(ledger, { at: now, token: request.headers.authorization, key: keyOf(request.body) }, answer)
+      return answer.reply
     })
+
+    // In front of the network: sends the attempts a request's refusal rate picks to a closed port.
+    const closedPort = yield* Server.closedPortUrl
+    const route = (request: HttpClientRequest.HttpClientRequest): HttpClientRequest.HttpClientRequest => {
+      const ledger = ledgers.get(request.headers[refHeader] ?? "")
+      if (ledger === undefined) return request
+      if (randomOf(options.seed, ledger.number, ledger.attempts.length, 5) >= ledger.refusalRate) return request
+      const seen = {
+        at: ledger.clock.now(),
+        token: request.headers.authorization,
+        key: keyOf(request.body._tag === "Uint8Array" ? new TextDecoder().decode(request.body.body) : "")
+      }
+      arrive(ledger, seen, refusedConnection)
+      return HttpClientRequest.setUrl(request, request.url.replace(server.url, closedPort))
+    }
 
     let issued = 0
     const client = yield* Client.make({
       baseUrl: server.url,
       credentials: Credentials.refreshableToken(Effect.sync(() => `token-${++issued}`)),
       retryPolicy: policy,
-      retryBudget: { capacity: 5000, ...options.retryBudget },
+      retryBudget: { capacity: 2 * options.requests, ...options.retryBudget },
       attemptTimeout: Duration.infinity
-    }).pipe(Effect.provide(FetchHttpClient.layer))
+    }).pipe(
+      Effect.updateService(
+        HttpClient.HttpClient,
+        HttpClient.mapRequestEffect((r) => Effect.sync(() => route(r)))
+      ),
+      Effect.provide(FetchHttpClient.layer)
+    )
 
     const outcomes: Record<string, number> = {}
     let untyped = 0
-    let mismatches = 0
 
     const one = (i: number) =>
       Effect.gen(function* () {
@@ -517,42 +625,48 @@ export const run = (options: Options): Effect.Effect<Report, never, Scope.Scope>
         const withKey = randomOf(options.seed, i, -1, 4) < 0.5
         const key = withKey ? { idempotencyKey: `key-${ref}` } : {}
         const path = { thingId: `t_${i}` }
+        const headers = { [refHeader]: ref }
         const request: { readonly method: string; readonly call: Effect.Effect<unknown, unknown> } =
           shape < 0.3
-            ? { method: "GET", call: client.call(GetThing, { path, query: { ref } }) }
+            ? { method: "GET", call: client.call(GetThing, { path, headers }) }
             : shape < 0.4
-              ? { method: "DELETE", call: client.call(DeleteThing, { path, query: { ref } }) }
+              ? { method: "DELETE", call: client.call(DeleteThing, { path, headers }) }
               : shape < 0.5
-                ? { method: "PUT", call: client.call(PutThing, { path, body: { ref, name: "n" } }) }
+                ? { method: "PUT", call: client.call(PutThing, { path, headers, body: { name: "n" } }) }
                 : shape < 0.65
-                  ? { method: "PATCH", call: client.call(PatchThing, { path, body: { ref, name: "n", ...key } }) }
+                  ? { method: "PATCH", call: client.call(PatchThing, { path, headers, body: { name: "n", ...key } }) }
                   : {
                       method: "POST",
-                      call: client.call(CreateAssetTransfer, { body: { ref, amount: "1.00", ...key } })
+                      call: client.call(CreateAssetTransfer, { headers, body: { amount: "1.00", ...key } })
                     }
         const clock = makeVirtualClock(epoch)
         const ledger: Ledger = {
+          number: i,
           method: request.method,
           keyed: withKey && (request.method === "POST" || request.method === "PATCH"),
+          refusalRate: refusalRate(randomOf(options.seed, i, -1, 6)),
           clock,
           attempts: [],
           applied: 0,
           replayed: false,
-          violations: { nonRetryable: 0, early: 0 }
+          violations: { nonRetryable: 0, early: 0 },
+          problems: []
         }
         ledgers.set(ref, ledger)
         const exit: Exit.Exit<unknown, unknown> = yield* Effect.exit(request.call).pipe(
           Effect.provideService(Clock.Clock, clock.clock),
           Random.withSeed(`${options.seed}:${i}`)
         )
-        const tag = outcomeTag(exit)
-        if (tag === undefined) {
-          untyped += 1
-          return
-        }
-        outcomes[tag.tag] = (outcomes[tag.tag] ?? 0) + 1
+        const ended = observe(exit)
+        outcomes[ended.tag] = (outcomes[ended.tag] ?? 0) + 1
         const last = ledger.attempts.at(-1)
-        if (last !== undefined && last.fault.tag !== tag.cause) mismatches += 1
+        const expected = last === undefined ? "an attempt" : show(last.answer.outcome)
+        if (ended.reported !== expected) {
+          untyped += 1
+          ledger.problems.push(`ended ${ended.reported}, expected ${expected}`)
+        }
+        if (isOverAttempts(ledger)) ledger.problems.push(`${ledger.attempts.length} attempts`)
+        if (isDuplicate(ledger)) ledger.problems.push(`acted ${ledger.applied} times`)
       })
 
     yield* Effect.forEach(
@@ -564,48 +678,74 @@ export const run = (options: Options): Effect.Effect<Report, never, Scope.Scope>
       }
     )
 
-    const all = [...ledgers.values()]
+    const all = [...ledgers.values()].sort((a, b) => a.number - b.number)
     return {
       requests: options.requests,
       attempts: all.reduce((sum, l) => sum + l.attempts.length, 0),
+      refused: all.reduce((sum, l) => sum + l.attempts.filter((a) => a.answer === refusedConnection).length, 0),
       untyped,
       nonRetryableRetried: all.reduce((sum, l) => sum + l.violations.nonRetryable, 0),
       earlyWaits: all.reduce((sum, l) => sum + l.violations.early, 0),
-      overAttempts: all.filter((l) => l.attempts.length > policy.maxAttempts + (l.replayed ? 1 : 0)).length,
-      duplicatePosts: all.filter(
-        (l) =>
-          (l.method === "POST" || l.method === "PATCH") &&
-          (l.applied > 1 || new Set(l.attempts.map((a) => a.key)).size > 1)
-      ).length,
-      mismatches,
-      outcomes
+      overAttempts: all.filter(isOverAttempts).length,
+      duplicatePosts: all.filter(isDuplicate).length,
+      outcomes,
+      examples: all
+        .filter((l) => l.problems.length > 0)
+        .slice(0, 5)
+        .map((l) => describe(options.seed, l))
     }
   })
 
+/** A request attempted more often than the policy allows (plus one replay after a token refresh). */
+const isOverAttempts = (ledger: Ledger): boolean =>
+  ledger.attempts.length > limits.maxAttempts + (ledger.replayed ? 1 : 0)
+
+/** A POST/PATCH whose side effect happened twice, or whose idempotency key changed between attempts. */
+const isDuplicate = (ledger: Ledger): boolean =>
+  (ledger.method === "POST" || ledger.method === "PATCH") &&
+  (ledger.applied > 1 || new Set(ledger.attempts.map((a) => a.key)).size > 1)
+
+const show = (outcome: Outcome): string =>
+  [outcome.tag, outcome.status, outcome.reason].filter((part) => part !== undefined).join(" ")
+
 /**
- * The call's outcome tag and the tag of the server answer it reports
- * (for a budget stop, the answer it would have retried); `undefined` when
- * the outcome is not typed.
+ * The call's outcome tag, and what it reports as the judge compares it with
+ * the last answer's outcome: the answer it ended on (for a budget stop, the
+ * one it would have retried), or how it failed untyped.
  */
-const outcomeTag = (
-  exit: Exit.Exit<unknown, unknown>
-): { readonly tag: string; readonly cause: string } | undefined => {
-  if (Exit.isSuccess(exit)) return { tag: "Success", cause: "Success" }
-  if (Cause.hasDies(exit.cause) || Cause.hasInterrupts(exit.cause)) return undefined
+const observe = (exit: Exit.Exit<unknown, unknown>): { readonly tag: string; readonly reported: string } => {
+  if (Exit.isSuccess(exit)) return { tag: "Success", reported: show({ tag: "Success" }) }
   const error = Cause.findErrorOption(exit.cause)
-  if (Option.isNone(error) || !isTyped(error.value)) return undefined
+  if (Cause.hasDies(exit.cause) || Cause.hasInterrupts(exit.cause) || Option.isNone(error)) {
+    return { tag: "untyped", reported: `untyped: ${Cause.pretty(exit.cause).split("\n")[0]}` }
+  }
   const value = error.value
-  if (value instanceof ClientError.RetryBudgetExhausted) return { tag: value._tag, cause: value.lastError._tag }
-  return ApiError.isApiError(value) ? { tag: value._tag, cause: value._tag } : undefined
+  if (value instanceof ClientError.RetryBudgetExhausted) {
+    return { tag: value._tag, reported: show(outcomeOf(value.lastError)) }
+  }
+  return ApiError.isApiError(value)
+    ? { tag: value._tag, reported: show(outcomeOf(value)) }
+    : { tag: "untyped", reported: `untyped: ${String(value)}` }
 }
 
-const successFor = (method: string, ref: string): unknown =>
+const outcomeOf = (error: ApiError.ApiError): Outcome => ({
+  tag: error._tag,
+  ...("status" in error ? { status: error.status } : {}),
+  ...(error._tag === "TransportFailure" ? { reason: error.reason } : {})
+})
+
+const successFor = (method: string, number: number): unknown =>
   method === "POST"
-    ? { id: `at_${ref}`, status: "complete" }
+    ? { id: `at_${number}`, status: "complete" }
     : method === "DELETE"
-      ? { id: ref, deleted: true }
-      : { id: ref, name: "n" }
+      ? { id: `t_${number}`, deleted: true }
+      : { id: `t_${number}`, name: "n" }
 
 const JsonObject = Schema.fromJsonString(Schema.Record(Schema.String, Schema.Unknown))
-const parseBody = (text: string): Readonly<Record<string, unknown>> =>
-  text === "" ? {} : Option.getOrElse(Schema.decodeUnknownOption(JsonObject)(text), () => ({}))
+
+/** The `idempotencyKey` a JSON body carries. */
+const keyOf = (text: string): string | undefined => {
+  const body = text === "" ? {} : Option.getOrElse(Schema.decodeUnknownOption(JsonObject)(text), () => ({}))
+  const key = body.idempotencyKey
+  return typeof key === "string" ? key : undefined
+}
