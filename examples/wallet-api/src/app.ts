@@ -1,18 +1,31 @@
 /**
  * The wallet API, written once as an Effect program and served unchanged by
- * the Lambda and the Workers adapters. Every failure is one of the contract's
- * typed errors; the adapters turn them into the documented responses.
+ * the Lambda and the Workers adapters. Every failure it raises is one of the
+ * contract's typed errors, which the adapters answer as documented; a failure
+ * its client received from the rates provider and let through is answered
+ * 502 (504 for a timeout), never forwarded.
  */
 
-import { ApiError, Endpoint, Router, ServerRequest, ServerResponse } from "@centrapay-effect/core"
-import { Context, Duration, Effect, Layer } from "effect"
+import {
+  ApiError,
+  Client,
+  Credentials,
+  Endpoint,
+  RetryPolicy,
+  Router,
+  ServerRequest,
+  ServerResponse
+} from "@centrapay-effect/core"
+import { Config, Context, Duration, Effect, Layer, Logger } from "effect"
 import {
   AssetTransferRequest,
   CreateAssetTransfer,
   ExchangeRateParams,
   GetExchangeRate,
+  GetLiveExchangeRate,
   GetMerchantConfig,
-  MerchantConfigParams
+  MerchantConfigParams,
+  RatesApiGetRate
 } from "./contracts.ts"
 import * as RateLimit from "./RateLimit.ts"
 import * as WalletStore from "./WalletStore.ts"
@@ -32,7 +45,8 @@ const violation = {
   recipientMissing: Endpoint.violation(CreateAssetTransfer, "RECIPIENT_MISSING"),
   invalidAssetType: Endpoint.violation(CreateAssetTransfer, "INVALID_ASSET_TYPE"),
   assetNotActive: Endpoint.violation(CreateAssetTransfer, "ASSET_NOT_ACTIVE"),
-  insufficientBalance: Endpoint.violation(CreateAssetTransfer, "INSUFFICIENT_WALLET_BALANCE")
+  insufficientBalance: Endpoint.violation(CreateAssetTransfer, "INSUFFICIENT_WALLET_BALANCE"),
+  unsupportedCurrency: Endpoint.violation(GetLiveExchangeRate, "UNSUPPORTED_CURRENCY")
 }
 
 /** The account the request's API key acts for. */
@@ -77,11 +91,34 @@ const getExchangeRate = ({ currency }: typeof ExchangeRateParams.Type) =>
     return ServerResponse.json({ currency, rate: currency === "NZD" ? 1 : 0.59 })
   })
 
+/**
+ * The rates provider's documented business codes, re-raised as our endpoint's own
+ * (`Endpoint.violation` checks that our endpoint documents each).
+ */
+const ownViolation = (code: Endpoint.Messages<typeof RatesApiGetRate>) => {
+  switch (code) {
+    case "UNSUPPORTED_CURRENCY":
+      return violation.unsupportedCurrency
+  }
+}
+
+/**
+ * The rates provider's rate. A business code the provider documents is re-raised as our
+ * own; every other failure of the call is let through, and the server answers it 502
+ * (504 for a timeout) — never with the provider's status or body.
+ */
+const getLiveExchangeRate = ({ currency }: typeof ExchangeRateParams.Type) =>
+  Client.call(RatesApiGetRate, { path: { currency } }).pipe(
+    Effect.map((rate) => ServerResponse.json(rate)),
+    Effect.catchTag("BusinessRuleViolation", (e) => Effect.fail(e.documented ? ownViolation(e.message) : e))
+  )
+
 const routes = Router.toHandler(
   Router.empty.pipe(
     Router.add(CreateAssetTransfer, createAssetTransfer),
     Router.addWithParams(GetMerchantConfig, MerchantConfigParams, getMerchantConfig),
-    Router.addWithParams(GetExchangeRate, ExchangeRateParams, getExchangeRate)
+    Router.addWithParams(GetExchangeRate, ExchangeRateParams, getExchangeRate),
+    Router.addWithParams(GetLiveExchangeRate, ExchangeRateParams, getLiveExchangeRate)
   )
 )
 
@@ -106,5 +143,35 @@ export const app = Effect.gen(function* () {
   return yield* Effect.provideService(routes, CurrentAccount, account)
 })
 
-/** Everything the program needs, in memory. */
-export const layer = Layer.mergeAll(WalletStore.layerMemory, RateLimit.layerMemory)
+/**
+ * How to reach the rates provider, read with `Config` (the process environment on Lambda,
+ * the Worker's `env` on Workers): `RATES_API_URL`, `RATES_API_KEY`, and optionally
+ * `RATES_API_ATTEMPT_TIMEOUT` (default 2 seconds) and `RATES_API_MAX_ATTEMPTS` (default 3).
+ */
+export const ratesApiConfig: Config.Config<Client.Config> = Config.all({
+  baseUrl: Config.String("RATES_API_URL"),
+  apiKey: Config.Redacted("RATES_API_KEY"),
+  attemptTimeout: Config.Duration("RATES_API_ATTEMPT_TIMEOUT").pipe(Config.withDefault(Duration.seconds(2))),
+  maxAttempts: Config.Int("RATES_API_MAX_ATTEMPTS").pipe(Config.withDefault(3))
+}).pipe(
+  Config.map(({ baseUrl, apiKey, attemptTimeout, maxAttempts }) => ({
+    baseUrl,
+    credentials: Credentials.apiKey(apiKey),
+    attemptTimeout,
+    retryPolicy: RetryPolicy.make({ maxAttempts })
+  }))
+)
+
+/**
+ * Everything the program needs: the store and the rate limiter in memory, the rates
+ * provider's `Client`, built from `ratesApiConfig` by the runtime's client layer
+ * (`LambdaClient.layer`, `WorkerClient.layer`, or core's `Client.layer`), and one JSON
+ * line per log entry in both runtimes (what CloudWatch Logs and Workers Logs index).
+ */
+export const layer = (client: (config: Client.Config) => Layer.Layer<Client.Client>) =>
+  Layer.mergeAll(
+    WalletStore.layerMemory,
+    RateLimit.layerMemory,
+    Layer.unwrap(Effect.map(ratesApiConfig, client)),
+    Logger.layer([Logger.consoleJson])
+  )

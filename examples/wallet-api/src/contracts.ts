@@ -15,6 +15,14 @@ export const GetMerchantConfig = Endpoint.make("GET /api/merchant-configs/{merch
 /** `GET /api/exchange-rates/{currency}`: fails transiently on its first calls, so retries show. */
 export const GetExchangeRate = Endpoint.make("GET /api/exchange-rates/{currency}", {})
 
+/**
+ * `GET /api/exchange-rates/{currency}/live`: the rates provider's current rate. Documents
+ * 403 `UNSUPPORTED_CURRENCY`, which it re-raises from the provider.
+ */
+export const GetLiveExchangeRate = Endpoint.make("GET /api/exchange-rates/{currency}/live", {
+  403: ["UNSUPPORTED_CURRENCY"]
+})
+
 /** The body of an asset transfer. `idempotencyKey` makes a repeat return the saved result. */
 export const AssetTransferRequest = Schema.Struct({
   recipient: Schema.String,
@@ -43,3 +51,12 @@ export const ExchangeRateParams = Schema.Struct({ currency: Schema.String.check(
 
 /** An exchange rate. */
 export const ExchangeRate = Schema.Struct({ currency: Schema.String, rate: Schema.Finite })
+
+/**
+ * The rates provider's `GET /rates/{currency}`, an upstream API the wallet calls:
+ * documents 403 `UNSUPPORTED_CURRENCY`.
+ */
+export const RatesApiGetRate = Endpoint.withSchemas(
+  Endpoint.make("GET /rates/{currency}", { 403: ["UNSUPPORTED_CURRENCY"] }),
+  { success: ExchangeRate }
+)

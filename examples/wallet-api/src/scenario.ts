@@ -13,6 +13,7 @@ import {
   CreateAssetTransfer,
   ExchangeRate,
   GetExchangeRate,
+  GetLiveExchangeRate,
   GetMerchantConfig,
   MerchantConfig
 } from "./contracts.ts"
@@ -30,6 +31,7 @@ export interface Row {
 const Transfer = Endpoint.withSchemas(CreateAssetTransfer, { body: AssetTransferRequest, success: AssetTransfer })
 const MerchantConfigCall = Endpoint.withSchemas(GetMerchantConfig, { success: MerchantConfig })
 const RateCall = Endpoint.withSchemas(GetExchangeRate, { success: ExchangeRate })
+const LiveRateCall = Endpoint.withSchemas(GetLiveExchangeRate, { success: ExchangeRate })
 const Typo = Endpoint.withSchemas(Endpoint.make("GET /api/merchant-config/{merchantConfigId}", {}), {
   success: MerchantConfig
 })
@@ -81,6 +83,20 @@ const calls = (clients: {
   ["GET /api/merchant-config (typo)", clients.demo, (c) => c.call(Typo, { path: { merchantConfigId: "mc_1" } })],
   ["GET exchange rate, no API key", clients.anonymous, (c) => c.call(RateCall, { path: { currency: "NZD" } })],
   ["GET exchange rate USD (flaky)", clients.demo, (c) => c.call(RateCall, { path: { currency: "USD" } })],
+  // The live rate comes from the rates provider (`demo/rates-api.ts`), scripted per currency.
+  ...(
+    [
+      ["USD", "rate"],
+      ["XAU", "403 UNSUPPORTED_CURRENCY"],
+      ["AUD", "401 Invalid API key"],
+      ["JPY", "nginx HTML 502"],
+      ["CHF", "no answer"]
+    ] as const
+  ).map(([currency, provider]): readonly [string, Client.Service, Call] => [
+    `GET live rate ${currency} (provider: ${provider})`,
+    clients.demo,
+    (c) => c.call(LiveRateCall, { path: { currency } })
+  ]),
   ...[1, 2, 3].map((n): readonly [string, Client.Service, Call] => [
     `GET merchant config, limited key #${n}`,
     clients.limited,

@@ -1,9 +1,29 @@
-import { type ServerRequest, ServerRuntime } from "@centrapay-effect/core"
-import { describe, expect, it } from "@effect/vitest"
-import { Context } from "effect"
+import { Client, type ServerRequest, ServerRuntime } from "@centrapay-effect/core"
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { ConfigProvider, Context, Layer, Logger, References } from "effect"
 import { app, layer } from "../src/app.ts"
+import { ratesApiEnv, startRatesApi } from "../src/demo/rates-api.ts"
+import type { ScriptedServer } from "../src/demo/scripted-server.ts"
 
-const runtime = () => ServerRuntime.make(app, layer)
+let rates: ScriptedServer
+beforeAll(async () => {
+  rates = await startRatesApi()
+})
+afterAll(() => rates?.close())
+
+const logged: Array<{ readonly message: unknown; readonly annotations: Readonly<Record<string, unknown>> }> = []
+const capture = Logger.make((options) => {
+  logged.push({ message: options.message, annotations: options.fiber.getRef(References.CurrentLogAnnotations) })
+})
+
+// The program with core's fetch client, configured as the runtimes configure it.
+const runtime = () =>
+  ServerRuntime.make(
+    app,
+    Layer.merge(layer(Client.layer), Logger.layer([capture])).pipe(
+      Layer.provide(ConfigProvider.layer(ConfigProvider.fromUnknown(ratesApiEnv(rates.url))))
+    )
+  )
 
 let sequence = 0
 const request = (
@@ -122,5 +142,61 @@ describe("wallet API program (runtime-independent)", () => {
     const statuses = []
     for (let i = 0; i < 3; i++) statuses.push((await call(rt, request("GET", "/api/exchange-rates/USD"))).status)
     expect(statuses).toEqual([503, 503, 200])
+  })
+
+  it("the live exchange-rate route never forwards what the rates provider answered", async () => {
+    const rt = runtime()
+    const live = (currency: string) => request("GET", `/api/exchange-rates/${currency}/live`)
+    // What the provider says, none of which may reach our callers.
+    const provider = async (currency: string) => {
+      const response = await fetch(`${rates.url}/rates/${currency}`)
+      return `${response.status} ${await response.text()}`
+    }
+    expect(await provider("AUD")).toBe('401 {"statusCode":401,"error":"Unauthorized","message":"Invalid API key"}')
+    expect(await provider("GBP")).toBe('404 {"statusCode":404,"error":"Not Found","message":"Not Found"}')
+    expect(await provider("JPY")).toContain(
+      "<center>nginx/1.25.3</center><p>upstream rates-internal.prod.svc.cluster.local"
+    )
+    // The provider's rate, and its documented code re-raised as our own.
+    expect(await call(rt, live("USD"))).toEqual({
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: { currency: "USD", rate: 0.5912 }
+    })
+    expect(await call(rt, live("XAU"))).toEqual({
+      status: 403,
+      headers: { "content-type": "application/json" },
+      body: { statusCode: 403, error: "Forbidden", message: "UNSUPPORTED_CURRENCY" }
+    })
+    // Everything else the provider did is a gateway error, its cause logged for the operator.
+    const received: ReadonlyArray<readonly [string, 502 | 504, string, RegExp]> = [
+      ["AUD", 502, "Bad Gateway", /^Unauthorized: Invalid API key\n/],
+      ["GBP", 502, "Bad Gateway", /^RouteNotFound: Not Found\n/],
+      ["JPY", 502, "Bad Gateway", /^ServerError: Bad Gateway\n/],
+      [
+        "CHF",
+        504,
+        "Gateway Timeout",
+        /^Timeout: GET http:\/\/127\.0\.0\.1:\d+\/rates\/CHF timed out after 300ms \(1 attempt\)\n/
+      ]
+    ]
+    for (const [currency, status, reason, cause] of received) {
+      logged.length = 0
+      const r = live(currency)
+      const response = await rt.handle(r, Context.empty())
+      expect(response).toEqual({
+        status,
+        headers: { "content-type": "application/json", "x-request-id": r.requestId },
+        body: `{"statusCode":${status},"error":"${reason}","message":"${reason}","correlationId":"${r.requestId}"}`
+      })
+      for (const leak of ["Invalid API key", "nginx", "rates-internal", "Unauthorized", "Not Found"]) {
+        expect(response.body).not.toContain(leak)
+      }
+      expect(logged).toHaveLength(1)
+      expect(logged[0]?.message).toEqual(["an upstream failure was not handled; answered as a gateway error"])
+      expect(logged[0]?.annotations).toMatchObject({ requestId: r.requestId, status })
+      expect(String(logged[0]?.annotations.cause)).toMatch(cause)
+    }
+    await rt.dispose()
   })
 })

@@ -1,17 +1,23 @@
+import * as http from "node:http"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { ratesApiEnv, startRatesApi } from "../src/demo/rates-api.ts"
+import type { ScriptedServer } from "../src/demo/scripted-server.ts"
 import { type Running, startLambda, startWorker } from "../src/runtimes.ts"
 import { run } from "../src/scenario.ts"
 
+let rates: ScriptedServer
 let lambda: Running
 let worker: Running
 
 beforeAll(async () => {
-  ;[lambda, worker] = await Promise.all([startLambda(), startWorker()])
+  rates = await startRatesApi()
+  const env = ratesApiEnv(rates.url)
+  ;[lambda, worker] = await Promise.all([startLambda(env), startWorker(env)])
 }, 60_000)
 
 afterAll(async () => {
-  await Promise.all([lambda?.stop(), worker?.stop()])
+  await Promise.all([lambda?.stop(), worker?.stop(), rates?.close()])
 })
 
 interface Answer {
@@ -20,18 +26,75 @@ interface Answer {
   readonly headers: Readonly<Record<string, string | null>>
 }
 
-const ask = async (base: string, path: string, init: RequestInit = {}): Promise<Answer> => {
+const ask = async (base: string, path: string, init: RequestInit = {}, withApiKey = true): Promise<Answer> => {
   const response = await fetch(new URL(path, base), {
     ...init,
-    headers: { "accept-encoding": "identity", "x-api-key": "demo-key", ...init.headers }
+    headers: {
+      "accept-encoding": "identity",
+      ...(withApiKey ? { "x-api-key": "demo-key" } : {}),
+      ...init.headers
+    }
   })
-  const pick = ["content-type", "retry-after", "www-authenticate"] as const
   return {
     status: response.status,
     body: await response.text(),
-    headers: Object.fromEntries(pick.map((name) => [name, response.headers.get(name)]))
+    headers: Object.fromEntries(answerHeaders.map((name) => [name, response.headers.get(name)]))
   }
 }
+
+const answerHeaders = ["content-type", "retry-after", "www-authenticate"] as const
+
+/**
+ * POSTs a JSON body without an API key on a connection of its own, for a body
+ * the server may refuse unread: the answer can come while the body is still
+ * being written, and the write then fails (`fetch` would reject). A server that
+ * closes the socket with the body unread may also reset it before its answer
+ * arrives (TCP discards it): that attempt is made again, at most three times.
+ */
+const askUnread = async (base: string, path: string, body: string): Promise<Answer> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await askUnreadOnce(base, path, body)
+    } catch (error) {
+      const reset = error instanceof Error && "code" in error && (error.code === "ECONNRESET" || error.code === "EPIPE")
+      if (!reset || attempt === 3) throw error
+    }
+  }
+}
+
+const askUnreadOnce = (base: string, path: string, body: string): Promise<Answer> =>
+  new Promise((resolve, reject) => {
+    let answered = false
+    const outgoing = http.request(
+      new URL(path, base),
+      {
+        method: "POST",
+        agent: false,
+        headers: { "accept-encoding": "identity", connection: "close", "content-type": "application/json" }
+      },
+      (incoming) => {
+        answered = true
+        const chunks: Array<Buffer> = []
+        incoming.on("data", (chunk: Buffer) => chunks.push(chunk))
+        incoming.on("error", reject)
+        incoming.on("end", () => {
+          const header = (name: string) => {
+            const value = incoming.headers[name]
+            return typeof value === "string" ? value : null
+          }
+          resolve({
+            status: incoming.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString(),
+            headers: Object.fromEntries(answerHeaders.map((name) => [name, header(name)]))
+          })
+        })
+      }
+    )
+    outgoing.on("error", (error) => {
+      if (!answered) reject(error)
+    })
+    outgoing.end(body)
+  })
 
 const json = (body: unknown): RequestInit => ({
   method: "POST",
@@ -69,10 +132,56 @@ describe("the wallet API in both runtimes", () => {
       "401 Unauthorized Missing authentication",
       "200 Success",
       "200 Success",
+      "403 BusinessRuleViolation UNSUPPORTED_CURRENCY",
+      "502 ServerError Bad Gateway",
+      "502 ServerError Bad Gateway",
+      "504 ServerError Gateway Timeout",
+      "200 Success",
       "200 Success",
       "429 TooManyRequests RATE_LIMIT_EXCEEDED"
     ])
     expect(byRequest["GET exchange rate USD (flaky)"]?.attempts).toBe("3")
+  })
+
+  it("answers the live exchange rate alike in both runtimes, never with what the rates provider answered", async () => {
+    // The correlation id in the body is the response's `x-request-id`.
+    const live = async (base: string, currency: string) => {
+      const response = await fetch(new URL(`/api/exchange-rates/${currency}/live`, base), {
+        headers: { "x-api-key": "demo-key" }
+      })
+      const body = await response.text()
+      const requestId = response.headers.get("x-request-id")
+      return {
+        status: response.status,
+        contentType: response.headers.get("content-type"),
+        body:
+          requestId === null ? body : body.replace(`"correlationId":"${requestId}"`, '"correlationId":"<x-request-id>"')
+      }
+    }
+    const badGateway =
+      '{"statusCode":502,"error":"Bad Gateway","message":"Bad Gateway","correlationId":"<x-request-id>"}'
+    const cases: ReadonlyArray<readonly [string, number, string]> = [
+      ["USD", 200, '{"currency":"USD","rate":0.5912}'],
+      ["XAU", 403, '{"statusCode":403,"error":"Forbidden","message":"UNSUPPORTED_CURRENCY"}'],
+      ["AUD", 502, badGateway],
+      ["GBP", 502, badGateway],
+      ["JPY", 502, badGateway],
+      [
+        "CHF",
+        504,
+        '{"statusCode":504,"error":"Gateway Timeout","message":"Gateway Timeout","correlationId":"<x-request-id>"}'
+      ]
+    ]
+    for (const [currency, status, body] of cases) {
+      const [fromLambda, fromWorker] = await Promise.all([live(lambda.url, currency), live(worker.url, currency)])
+      const expected = { currency, status, contentType: "application/json", body }
+      expect({ currency, ...fromLambda }).toEqual(expected)
+      expect({ currency, ...fromWorker }).toEqual(expected)
+      for (const leak of ["Invalid API key", "nginx", "rates-internal", "Unauthorized", "Not Found"]) {
+        expect(fromLambda.body).not.toContain(leak)
+        expect(fromWorker.body).not.toContain(leak)
+      }
+    }
   })
 
   it("answers every error class with the same bytes and contract headers in both runtimes", async () => {
@@ -95,6 +204,36 @@ describe("the wallet API in both runtimes", () => {
       expect(fromLambda.status).toBeGreaterThanOrEqual(400)
       expect(JSON.parse(fromLambda.body)).toMatchObject({ statusCode: fromLambda.status })
     }
+  })
+
+  it("checks the body cap before the API key: a 2 MB body without one is the same 400 in both runtimes", async () => {
+    const transfer = { recipient: "alice", assetType: "centrapay.nzd.main", amount: 1 }
+    const twoMegabytes = JSON.stringify({ ...transfer, note: "x".repeat(2_000_000) })
+    const [fromLambda, fromWorker] = await Promise.all([
+      askUnread(lambda.url, "/api/asset-transfers", twoMegabytes),
+      askUnread(worker.url, "/api/asset-transfers", twoMegabytes)
+    ])
+    const tooLarge: Answer = {
+      status: 400,
+      body: '{"statusCode":400,"error":"Bad Request","message":"The request body is larger than 1048576 bytes","issues":[{"path":["body"],"message":"Expected at most 1048576 bytes"}]}',
+      headers: { "content-type": "application/json", "retry-after": null, "www-authenticate": null }
+    }
+    expect(fromLambda).toEqual(tooLarge)
+    expect(fromWorker).toEqual(tooLarge)
+
+    // A body of exactly 1 MiB passes the cap, and the program answers: no API key, 401.
+    const padding = 1_048_576 - JSON.stringify({ ...transfer, note: "" }).length
+    const atCap = json({ ...transfer, note: "x".repeat(padding) })
+    expect(String(atCap.body).length).toBe(1_048_576)
+    const [lambdaAtCap, workerAtCap] = await Promise.all([
+      ask(lambda.url, "/api/asset-transfers", atCap, false),
+      ask(worker.url, "/api/asset-transfers", atCap, false)
+    ])
+    expect(workerAtCap).toEqual(lambdaAtCap)
+    expect(lambdaAtCap).toMatchObject({
+      status: 401,
+      body: '{"statusCode":401,"error":"Unauthorized","message":"Missing authentication"}'
+    })
   })
 
   it("replays an idempotent transfer in each runtime without moving money twice", async () => {

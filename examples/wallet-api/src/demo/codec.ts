@@ -33,6 +33,10 @@ const cases: ReadonlyArray<{
 }> = [
   { label: "200 merchant config", response: { status: 200, body: body({ id: "mc_3LKQhvGUcADgqoEM3bh6pslE" }) } },
   {
+    label: "200 HTML, not JSON",
+    response: { status: 200, headers: { "content-type": "text/html" }, body: "<html><h1>Maintenance</h1></html>" }
+  },
+  {
     label: "400 missing field",
     response: { status: 400, body: body({ statusCode: 400, message: "amount is required" }) }
   },

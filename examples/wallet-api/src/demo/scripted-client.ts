@@ -5,11 +5,10 @@
  * takes about a second). Each row tells what the caller got and what the
  * client decided after each attempt, read from the client's attempt spans.
  */
-import * as http from "node:http"
-import type { AddressInfo } from "node:net"
 import { AttemptLog, Client, Credentials, Endpoint } from "@centrapay-effect/core"
 import { Effect, Result, Schema } from "effect"
 import { FetchHttpClient } from "effect/http"
+import { type Answer, listen, type Script } from "./scripted-server.ts"
 
 /** One row of the demo table. */
 export interface ClientRow {
@@ -41,12 +40,6 @@ const CreateAssetTransfer = Endpoint.withSchemas(
   }
 )
 
-interface Answer {
-  readonly status: number
-  readonly headers?: Readonly<Record<string, string>>
-  readonly body: string
-}
-
 const json = (status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): Answer => ({
   status,
   headers: { "content-type": "application/json", ...headers },
@@ -56,7 +49,7 @@ const error = (status: number, message: string, headers: Readonly<Record<string,
   json(status, { statusCode: status, message }, headers)
 
 /** The server's script: the answers for each route, in order (the last repeats). */
-const script: Readonly<Record<string, ReadonlyArray<Answer>>> = {
+const script: Script = {
   "/api/things/flaky": [error(503, "Service Unavailable"), json(200, { id: "flaky", name: "recovered" })],
   "/api/things/busy": [
     error(429, "RATE_LIMIT_EXCEEDED", { "retry-after": "1" }),
@@ -139,31 +132,9 @@ export const clientRows: Effect.Effect<ReadonlyArray<ClientRow>> = Effect.scoped
   })
 )
 
-/** A `node:http` server on 127.0.0.1 answering from the script; closed with the scope. */
-const serve = (answers: Readonly<Record<string, ReadonlyArray<Answer>>>) =>
+/** The scripted server, closed with the scope; its URL. */
+const serve = (answers: Script) =>
   Effect.acquireRelease(
-    Effect.callback<http.Server>((resume) => {
-      const served = new Map<string, number>()
-      const server = http.createServer((req, res) => {
-        req.resume()
-        req.on("end", () => {
-          const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname
-          const sequence = answers[path] ?? [error(404, "Not Found")]
-          const index = served.get(path) ?? 0
-          served.set(path, index + 1)
-          const answer = sequence[index] ?? sequence.at(-1) ?? error(404, "Not Found")
-          res.writeHead(answer.status, answer.headers)
-          res.end(answer.body)
-        })
-      })
-      server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
-    }),
-    (server) =>
-      Effect.callback<void>((resume) => {
-        server.closeAllConnections()
-        server.close(() => resume(Effect.void))
-      })
-  ).pipe(Effect.map((server) => `http://127.0.0.1:${portOf(server.address())}`))
-
-const portOf = (address: string | AddressInfo | null): number =>
-  typeof address === "object" && address !== null ? address.port : 0
+    Effect.promise(() => listen(answers)),
+    (server) => Effect.promise(server.close)
+  ).pipe(Effect.map((server) => server.url))
