@@ -65,13 +65,85 @@ export const statusClassOf = (status: number): StatusClass => {
 
 const businessCodePattern = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/
 
+// Reason phrases (RFC 9110 and the ones gateways and Centrapay's own examples
+// use), upper-cased with runs of spaces, `_` and `-` read as one space.
+const genericPhrases: ReadonlySet<string> = new Set([
+  "OK",
+  "ERROR",
+  "UNKNOWN",
+  "BAD REQUEST",
+  "CLIENT ERROR",
+  "UNAUTHORIZED",
+  "UNAUTHORISED",
+  "PAYMENT REQUIRED",
+  "FORBIDDEN",
+  "ACCESS DENIED",
+  "PERMISSION DENIED",
+  "NOT FOUND",
+  "ROUTE NOT FOUND",
+  "METHOD NOT ALLOWED",
+  "NOT ACCEPTABLE",
+  "PROXY AUTHENTICATION REQUIRED",
+  "REQUEST TIMEOUT",
+  "CONFLICT",
+  "GONE",
+  "LENGTH REQUIRED",
+  "PRECONDITION FAILED",
+  "PAYLOAD TOO LARGE",
+  "CONTENT TOO LARGE",
+  "URI TOO LONG",
+  "UNSUPPORTED MEDIA TYPE",
+  "RANGE NOT SATISFIABLE",
+  "EXPECTATION FAILED",
+  "MISDIRECTED REQUEST",
+  "UNPROCESSABLE ENTITY",
+  "UNPROCESSABLE CONTENT",
+  "TOO MANY REQUESTS",
+  "RATE LIMIT EXCEEDED",
+  "RATE LIMITED",
+  "SERVER ERROR",
+  "INTERNAL ERROR",
+  "INTERNAL SERVER ERROR",
+  "NOT IMPLEMENTED",
+  "BAD GATEWAY",
+  "SERVICE UNAVAILABLE",
+  "GATEWAY TIMEOUT",
+  "HTTP VERSION NOT SUPPORTED",
+  "INSUFFICIENT STORAGE",
+  "LOOP DETECTED",
+  "NETWORK AUTHENTICATION REQUIRED"
+])
+
+/**
+ * Whether a message is only an HTTP reason phrase, in any case or spacing
+ * (`Forbidden`, `FORBIDDEN`, `BAD REQUEST`, `RATE_LIMIT_EXCEEDED`,
+ * `Server Error`): the generic meaning of its status, never a business code.
+ *
+ * @category guards
+ * @example
+ * ```ts
+ * import { ApiError } from "@centrapay-effect/core"
+ * ApiError.isReasonPhrase("NOT FOUND") // true
+ * ApiError.isReasonPhrase("QUOTA_EXCEEDED") // false
+ * ```
+ */
+export const isReasonPhrase = (message: string): boolean =>
+  genericPhrases.has(
+    message
+      .trim()
+      .toUpperCase()
+      .replace(/[\s_-]+/g, " ")
+  )
+
 /**
  * Whether a message is a business-rule code (UPPER_SNAKE_CASE, e.g.
- * `INSUFFICIENT_WALLET_BALANCE`) rather than a plain phrase like `Forbidden`.
+ * `INSUFFICIENT_WALLET_BALANCE`) rather than a plain phrase like `Forbidden`
+ * or a reason phrase in capitals like `FORBIDDEN`.
  *
  * @category guards
  */
-export const isBusinessCode = (message: string): boolean => businessCodePattern.test(message)
+export const isBusinessCode = (message: string): boolean =>
+  businessCodePattern.test(message) && !isReasonPhrase(message)
 
 /**
  * A business-rule code: an UPPER_SNAKE_CASE string.
@@ -108,8 +180,71 @@ const StatusBetween = (minimum: number, maximum: number) => Schema.Int.check(Sch
 export const MalformedRequestProblem = Schema.Literals(["invalid-json", "unsupported-content-type", "schema-mismatch"])
 
 /**
+ * Why a received body could not say everything the contract expects:
+ * `empty-body`, `not-json` (HTML from a load balancer, text from a proxy),
+ * `no-message` (JSON without a usable `message`, e.g. a gateway's
+ * `application/problem+json`), or, for a 2xx, `schema-mismatch` (the success
+ * body does not match the endpoint's schema).
+ *
+ * @category schemas
+ */
+export const BodyProblem = Schema.Literals(["empty-body", "not-json", "no-message", "schema-mismatch"])
+
+/**
+ * The longest excerpt of a received body kept inside an error value.
+ *
+ * @category constants
+ */
+export const maxExcerptLength = 512
+
+/**
+ * What a client noticed about a received body, beside the fields it
+ * decoded: why it said less than the contract expects (`problem`), a short
+ * `excerpt` of it (at most `maxExcerptLength` characters) when it could not
+ * be read, its `contentType`, and the optional fields that had an odd shape
+ * and were `dropped` (`"quotas.1"`, `"correlationId"`). Never written back on
+ * the wire.
+ *
+ * @category schemas
+ */
+export const ReceivedBody = Schema.Struct({
+  problem: Schema.optionalKey(BodyProblem),
+  excerpt: Schema.optionalKey(Schema.String.check(Schema.isMaxLength(maxExcerptLength))),
+  contentType: Schema.optionalKey(Schema.String),
+  dropped: Schema.optionalKey(Schema.NonEmptyArray(Schema.String))
+})
+
+/** @category models */
+export type ReceivedBody = typeof ReceivedBody.Type
+
+/**
+ * The request an error answered, on errors a client decoded from another
+ * server's response. Its presence marks the error as received, not raised:
+ * a server never forwards such an error to its own caller as it is (see
+ * `ServerResponse.fromExit` and `adopt`).
+ *
+ * @category schemas
+ */
+export const Upstream = Schema.Struct({
+  method: Schema.optionalKey(Schema.String),
+  url: Schema.optionalKey(Schema.String)
+})
+
+/** @category models */
+export type Upstream = typeof Upstream.Type
+
+// Fields every error decoded from a response may carry.
+const receivedFields = {
+  body: Schema.optionalKey(ReceivedBody),
+  upstream: Schema.optionalKey(Upstream)
+}
+
+/**
  * 400 Malformed Request: a syntax failure. Never retry; fix the request.
  * `issues` says where (`["body", "amount"]`, `["path", "merchantConfigId"]`).
+ * `code` is set when the message is a 400 code the endpoint documents (e.g.
+ * `CHECKSUM_FAILED` on a barcode lookup): still a malformed request, with
+ * the code as a typed detail.
  *
  * @category errors
  * @example
@@ -125,7 +260,9 @@ export const MalformedRequestProblem = Schema.Literals(["invalid-json", "unsuppo
 export class MalformedRequest extends Schema.TaggedError<MalformedRequest>()("MalformedRequest", {
   message: Schema.String,
   issues: Schema.optionalKey(Schema.NonEmptyArray(Issue)),
-  problem: Schema.optionalKey(MalformedRequestProblem)
+  problem: Schema.optionalKey(MalformedRequestProblem),
+  code: Schema.optional(BusinessCode),
+  ...receivedFields
 }) {}
 
 /**
@@ -135,18 +272,21 @@ export class MalformedRequest extends Schema.TaggedError<MalformedRequest>()("Ma
  * @category errors
  */
 export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", {
-  message: Schema.String
+  message: Schema.String,
+  ...receivedFields
 }) {}
 
 /**
  * 403 (a): the resource is missing, or the caller may not touch it (wrong id,
  * not a member of the owning account, role lacks the permission). Its
- * message is a phrase such as `Forbidden`, never a business code.
+ * message is a phrase such as `Forbidden` (or `FORBIDDEN`), never a business
+ * code. A 403 whose body cannot be read is this, too.
  *
  * @category errors
  */
 export class ResourceForbidden extends Schema.TaggedError<ResourceForbidden>()("ResourceForbidden", {
-  message: NotBusinessCode
+  message: NotBusinessCode,
+  ...receivedFields
 }) {}
 
 /**
@@ -162,7 +302,8 @@ export class BusinessRuleViolation extends Schema.TaggedError<BusinessRuleViolat
   message: BusinessCode,
   documented: Schema.Boolean,
   endpoint: Schema.optionalKey(Schema.String),
-  quotas: Schema.optionalKey(Schema.Array(Quota))
+  quotas: Schema.optionalKey(Schema.Array(Quota)),
+  ...receivedFields
 }) {}
 
 /**
@@ -172,7 +313,8 @@ export class BusinessRuleViolation extends Schema.TaggedError<BusinessRuleViolat
  * @category errors
  */
 export class RouteNotFound extends Schema.TaggedError<RouteNotFound>()("RouteNotFound", {
-  message: Schema.String
+  message: Schema.String,
+  ...receivedFields
 }) {}
 
 /**
@@ -185,12 +327,15 @@ export class RouteNotFound extends Schema.TaggedError<RouteNotFound>()("RouteNot
 export class TooManyRequests extends Schema.TaggedError<TooManyRequests>()("TooManyRequests", {
   message: Schema.String,
   retryAfter: Schema.optionalKey(WholeSeconds),
-  quotas: Schema.optionalKey(Schema.Array(Quota))
+  quotas: Schema.optionalKey(Schema.Array(Quota)),
+  ...receivedFields
 }) {}
 
 /**
  * 5xx Server Error, with the exact status and the server's correlation id
- * when it sent one. Retryable except 501 and 505; a 503 may say when.
+ * when it sent one. Every 5xx is this, whatever its body (an HTML 502 from a
+ * load balancer, an empty 503): `catchTag("ServerError")` catches them all.
+ * Retryable except 501 and 505; `retryAfter` when the server said when.
  *
  * @category errors
  */
@@ -198,11 +343,14 @@ export class ServerError extends Schema.TaggedError<ServerError>()("ServerError"
   status: StatusBetween(500, 599),
   message: Schema.String,
   correlationId: Schema.optionalKey(Schema.String),
-  retryAfter: Schema.optionalKey(WholeSeconds)
+  retryAfter: Schema.optionalKey(WholeSeconds),
+  ...receivedFields
 }) {}
 
 /**
- * A status the contract does not use (3xx, 409, 418…), kept with its body.
+ * A status the contract does not use (3xx, 408, 409, 418…), with what was
+ * noticed about its body. Only a client meets it; a server that lets one
+ * through answers 502.
  *
  * @category errors
  */
@@ -212,8 +360,8 @@ export class UnexpectedStatus extends Schema.TaggedError<UnexpectedStatus>()("Un
       (status: number) => statusClassOf(status) === "UnexpectedStatus" || "Expected a status outside the contract"
     )
   ),
-  body: Schema.String,
-  contentType: Schema.optionalKey(Schema.String)
+  retryAfter: Schema.optionalKey(WholeSeconds),
+  ...receivedFields
 }) {
   override get message(): string {
     return `The contract does not use status ${this.status}`
@@ -221,41 +369,26 @@ export class UnexpectedStatus extends Schema.TaggedError<UnexpectedStatus>()("Un
 }
 
 /**
- * Why a response could not be read.
- *
- * @category schemas
- */
-export const UndecodableProblem = Schema.Literals(["empty-body", "not-json", "schema-mismatch"])
-
-/**
- * A response whose body could not be read as the contract says: HTML or an
- * empty body from a proxy, or JSON that fails the wire schema. It is still
- * classified by its status (`statusClass`), so an HTML 502 is retried like
- * any 502 and an empty 429 still honours its `Retry-After`.
+ * A 2xx whose body is not the success the endpoint documents: not JSON, or
+ * JSON that fails the endpoint's success schema (`issues` says where). Error
+ * statuses never end here: they keep the tag of their status class.
  *
  * @category errors
  */
 export class UndecodableResponse extends Schema.TaggedError<UndecodableResponse>()("UndecodableResponse", {
-  status: StatusBetween(100, 599),
-  problem: UndecodableProblem,
-  body: Schema.String,
-  contentType: Schema.optionalKey(Schema.String),
+  status: StatusBetween(200, 299),
   issues: Schema.optionalKey(Schema.NonEmptyArray(Issue)),
-  retryAfter: Schema.optionalKey(WholeSeconds)
+  ...receivedFields
 }) {
   override get message(): string {
+    const problem = this.body?.problem
     const what =
-      this.problem === "empty-body"
-        ? "an empty body"
-        : this.problem === "not-json"
-          ? `a body that is not JSON (${this.contentType ?? "no content type"})`
-          : "JSON that does not match the contract"
+      problem === "not-json"
+        ? `a body that is not JSON (${this.body?.contentType ?? "no content type"})`
+        : problem === "schema-mismatch"
+          ? "a body that does not match the endpoint's success schema"
+          : "a body that could not be read"
     return `Status ${this.status} came with ${what}`
-  }
-
-  /** The status class this response would have been, had its body been readable. */
-  get statusClass(): StatusClass {
-    return statusClassOf(this.status)
   }
 }
 
@@ -310,11 +443,12 @@ export class Timeout extends Schema.TaggedError<Timeout>()("Timeout", {
 }
 
 /**
- * Any error a contract response decodes to.
+ * The errors of the contract's status classes: the ones a server raises and
+ * answers with their own status.
  *
  * @category models
  */
-export type StatusError =
+export type ContractError =
   | MalformedRequest
   | Unauthorized
   | ResourceForbidden
@@ -322,8 +456,14 @@ export type StatusError =
   | RouteNotFound
   | TooManyRequests
   | ServerError
-  | UnexpectedStatus
-  | UndecodableResponse
+
+/**
+ * Any error a response decodes to: a status class's, a status outside the
+ * contract, or an unreadable 2xx.
+ *
+ * @category models
+ */
+export type StatusError = ContractError | UnexpectedStatus | UndecodableResponse
 
 /**
  * Every error this library produces.
@@ -331,6 +471,63 @@ export type StatusError =
  * @category models
  */
 export type ApiError = StatusError | TransportFailure | Timeout
+
+/**
+ * An error a client decoded from another server's response: it names the
+ * request it answered in `upstream`.
+ *
+ * @category models
+ */
+export type Received<E> = E & { readonly upstream: Upstream }
+
+// Received errors a program made its own with `adopt`.
+const adopted = new WeakSet<ApiError>()
+
+/**
+ * Whether an error came from elsewhere rather than being raised by this
+ * program: decoded from a response (it has `upstream`) and not `adopt`ed, or
+ * an outcome only a client meets (transport failure, timeout, a status
+ * outside the contract, an unreadable 2xx). A server answers these with 502
+ * (504 for a timeout), never as they are.
+ *
+ * @category guards
+ */
+export const isReceived = (error: ApiError): boolean => {
+  switch (error._tag) {
+    case "TransportFailure":
+    case "Timeout":
+    case "UnexpectedStatus":
+    case "UndecodableResponse":
+      return true
+    default:
+      return error.upstream !== undefined && !adopted.has(error)
+  }
+}
+
+/**
+ * Makes an error a client received this program's own, deliberately: a
+ * server then answers it as it is (say, an upstream 401 that really means
+ * the caller's credentials are wrong) instead of with 502. Only the wire
+ * fields are answered; `upstream` and the notes on the received body never
+ * are. For an upstream business code, prefer re-raising it with
+ * `Endpoint.violation` on your own endpoint, which checks that your endpoint
+ * documents it.
+ *
+ * @category constructors
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { ApiError } from "@centrapay-effect/core"
+ *
+ * declare const upstreamCall: Effect.Effect<string, ApiError.Received<ApiError.Unauthorized>>
+ * // Our caller's token was passed on upstream: its 401 is the caller's 401.
+ * const passedOn = upstreamCall.pipe(Effect.mapError(ApiError.adopt))
+ * ```
+ */
+export const adopt = <E extends ContractError>(error: E): E => {
+  adopted.add(error)
+  return error
+}
 
 /**
  * All error classes, for code that needs the whole set (guards, unions).
@@ -376,9 +573,9 @@ export const isApiError = (u: unknown): u is ApiError => {
 }
 
 /**
- * Whether retrying can help, by the retry table: transport failures,
- * timeouts, 429 and the transient 5xx; an unreadable or unexpected response
- * by its status.
+ * Whether retrying can help, by the retry table: transport failures
+ * (except past a platform's subrequest limit), timeouts, 429, 408, and every
+ * 5xx but 501 and 505, whatever its body said.
  *
  * @category classification
  */
@@ -411,6 +608,8 @@ const hintsByClass = (statusClass: StatusClass, retryable: boolean): ReadonlyArr
       return DebugHint.resourceForbidden
     case "RouteNotFound":
       return DebugHint.routeNotFound
+    case "TooManyRequests":
+      return DebugHint.tooManyRequests
     default:
       return retryable ? DebugHint.transient : noHints
   }
@@ -419,10 +618,10 @@ const hintsByClass = (statusClass: StatusClass, retryable: boolean): ReadonlyArr
 /**
  * The debugging checklist for an error: the contract's 400 checklist for a
  * malformed request, credentials for a 401, resource id / membership / role
- * for a 403 that is not a business rule, URL and verb for a 404, retry
- * advice for transient failures; an unreadable response gets its status
- * class's checklist. A business outcome (documented codes, legacy 400/404
- * included) has none: its code says what happened.
+ * for a 403 that is not a business rule, URL and verb for a 404, waiting and
+ * the account's limit for a 429, retry advice for transient failures. A
+ * business outcome (documented codes, legacy 400/404 included) has none:
+ * its code says what happened.
  *
  * @category classification
  */

@@ -7,11 +7,18 @@
  * - The request body is encoded and the success body decoded with the
  *   endpoint's schemas; every other response goes through
  *   `ResponseCodec.decode`, so failures are the endpoint's documented errors.
- * - Retries follow `RetryPolicy.decide`: never 400/401/403/404; 429 (and a
- *   503 that says when) after at least `Retry-After`, failing fast above
- *   `maxRetryAfter`; 5xx, timeouts and transport failures with backoff, but
- *   only for idempotent methods or a body carrying an `idempotencyKey` (sent
- *   unchanged on every attempt).
+ * - Retries are the `Schedule` of `RetryPolicy.schedule`, fed the request's
+ *   method and idempotency key: never 400/401/403/404; at least
+ *   `Retry-After` wherever a response sends it, failing fast above
+ *   `maxRetryAfter`; every 5xx but 501/505, timeouts and transport failures
+ *   with backoff, but a request the server may have acted on only for an
+ *   idempotent method or a body carrying an `idempotencyKey` (sent unchanged
+ *   on every attempt). Pass your own `retrySchedule` for the timing; the
+ *   contract still applies around it.
+ * - A request that cannot be built (bad URL, missing path parameter, body
+ *   failing its schema) fails with `InvalidRequest` before any network call.
+ * - Headers per client (`headers`) and per call (`Input.headers`), e.g.
+ *   `Prefer`, a trace header, or `X-Centrapay-Account` for one call.
  * - A refreshable user token is refreshed once after a 401, and the request
  *   replayed once.
  * - A retry budget shared by the client's calls, an optional deadline per
@@ -33,11 +40,12 @@ import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as UrlParams from "effect/http/UrlParams"
 import * as Layer from "effect/Layer"
-import * as Random from "effect/Random"
+import * as Pull from "effect/Pull"
 import * as Result from "effect/Result"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as ApiError from "./ApiError.ts"
-import { RetryBudgetExhausted } from "./ClientError.ts"
+import { InvalidRequest, RetryBudgetExhausted } from "./ClientError.ts"
 import type * as Credentials from "./Credentials.ts"
 import type * as Endpoint from "./Endpoint.ts"
 import { definedEntry } from "./internal/record.ts"
@@ -47,7 +55,6 @@ import * as RateLimiter from "./RateLimiter.ts"
 import * as ResponseCodec from "./ResponseCodec.ts"
 import * as RetryBudget from "./RetryBudget.ts"
 import * as RetryPolicy from "./RetryPolicy.ts"
-import * as RetryTable from "./RetryTable.ts"
 
 /**
  * How a client reaches and authenticates with the API, and how hard it tries.
@@ -60,8 +67,17 @@ export interface Config {
   readonly credentials: Credentials.Credentials
   /** Sent as `X-Centrapay-Account` (an org account accessed with a user token). */
   readonly account?: string | undefined
+  /** Headers sent with every call, over the credentials' headers; a call's own `headers` win over these. */
+  readonly headers?: Readonly<Record<string, string>> | undefined
   /** @default RetryPolicy.defaults (3 attempts, `maxRetryAfter` 60 s) */
   readonly retryPolicy?: RetryPolicy.RetryPolicy | undefined
+  /**
+   * Your own retry timing, fed the error of each failed attempt; it replaces
+   * the policy's backoff and attempt count. The contract still applies: no
+   * retry of a non-retryable error or an unsafe repeat, and `Retry-After` is
+   * a minimum capped by the policy's `maxRetryAfter`. @default the policy's
+   */
+  readonly retrySchedule?: Schedule.Schedule<unknown, ApiError.ApiError> | undefined
   /** The shared retry budget. @default RetryBudget.defaults (500 tokens, 5 per retry) */
   readonly retryBudget?: Partial<RetryBudget.Options> | undefined
   /** Time allowed for one attempt, response body included; `Duration.infinity` for none. @default 30 seconds */
@@ -79,6 +95,7 @@ export interface Config {
  */
 export interface CallOptions {
   readonly retryPolicy?: RetryPolicy.RetryPolicy | undefined
+  readonly retrySchedule?: Schedule.Schedule<unknown, ApiError.ApiError> | undefined
   readonly attemptTimeout?: Duration.Input | undefined
   readonly deadline?: Duration.Input | undefined
 }
@@ -92,29 +109,35 @@ export const defaultAttemptTimeout: Duration.Duration = Duration.seconds(30)
 
 /**
  * What a call needs besides the endpoint: path parameters for the `{name}`
- * placeholders, query parameters, and the body (required when the endpoint
- * declares one).
+ * placeholders, query parameters, headers for this call (they win over the
+ * client's, e.g. `X-Centrapay-Account` to act for another account once), and
+ * the body (required when the endpoint declares one).
  *
  * @category models
  */
 export type Input<I> = {
   readonly path?: Readonly<Record<string, string>> | undefined
   readonly query?: UrlParams.Input | undefined
+  readonly headers?: Readonly<Record<string, string>> | undefined
 } & (undefined extends I ? { readonly body?: I } : { readonly body: I })
 
 /**
- * Everything a call to an endpoint documenting business codes `M` can fail
- * with: the endpoint's decoded errors, a transport failure, a timeout, or the
- * retry budget running out. Nothing else: no defects for anything a server
- * or the network can do.
+ * Everything a call to an endpoint documenting business codes `M` (and 400
+ * codes `C`) can fail with: the endpoint's decoded errors, credentials that
+ * could not be obtained (an `Unauthorized` naming the request), a transport
+ * failure, a timeout, the retry budget running out, or a request that could
+ * not be built. Nothing else: no defects for anything a server or the
+ * network can do.
  *
  * @category models
  */
-export type CallError<M extends string> =
-  | Endpoint.DecodedError<M>
+export type CallError<M extends string, C extends string = never> =
+  | Endpoint.DecodedError<M, C>
+  | ApiError.Received<ApiError.Unauthorized>
   | ApiError.TransportFailure
   | ApiError.Timeout
   | RetryBudgetExhausted
+  | InvalidRequest
 
 /**
  * The client's interface.
@@ -123,11 +146,11 @@ export type CallError<M extends string> =
  */
 export interface Service {
   /** Calls an endpoint: the decoded success, or one of the endpoint's typed errors. */
-  readonly call: <M extends string, I, A>(
-    endpoint: Endpoint.WithSchemas<M, I, A>,
+  readonly call: <M extends string, I, A, C extends string = never>(
+    endpoint: Endpoint.WithSchemas<M, I, A, C>,
     input: Input<I>,
     options?: CallOptions
-  ) => Effect.Effect<A, CallError<M>>
+  ) => Effect.Effect<A, CallError<M, C>>
   /** The retry budget every call of this client draws on. */
   readonly retryBudget: RetryBudget.RetryBudget
 }
@@ -171,11 +194,11 @@ export class Client extends Context.Service<Client, Service>()("@centrapay-effec
  * )
  * ```
  */
-export const call = <M extends string, I, A>(
-  endpoint: Endpoint.WithSchemas<M, I, A>,
+export const call = <M extends string, I, A, C extends string = never>(
+  endpoint: Endpoint.WithSchemas<M, I, A, C>,
   input: Input<I>,
   options?: CallOptions
-): Effect.Effect<A, CallError<M>, Client> => Client.use((client) => client.call(endpoint, input, options))
+): Effect.Effect<A, CallError<M, C>, Client> => Client.use((client) => client.call(endpoint, input, options))
 
 /**
  * Builds a client on the `HttpClient` in the context. The retry budget and
@@ -192,7 +215,9 @@ export const make = (config: Config): Effect.Effect<Service, never, HttpClient.H
       session: yield* Session.make(config.credentials, config.account),
       budget: yield* RetryBudget.make(config.retryBudget),
       limiter: config.rateLimit === undefined ? undefined : yield* RateLimiter.make(config.rateLimit),
+      headers: config.headers ?? {},
       retryPolicy: config.retryPolicy ?? RetryPolicy.defaults,
+      retrySchedule: config.retrySchedule,
       attemptTimeout: Duration.fromInputUnsafe(config.attemptTimeout ?? defaultAttemptTimeout),
       deadline: config.deadline === undefined ? undefined : Duration.fromInputUnsafe(config.deadline)
     }
@@ -236,7 +261,9 @@ interface Settings {
   readonly session: Session.Session
   readonly budget: RetryBudget.RetryBudget
   readonly limiter: RateLimiter.RateLimiter | undefined
+  readonly headers: Readonly<Record<string, string>>
   readonly retryPolicy: RetryPolicy.RetryPolicy
+  readonly retrySchedule: Schedule.Schedule<unknown, ApiError.ApiError> | undefined
   readonly attemptTimeout: Duration.Duration
   readonly deadline: Duration.Duration | undefined
 }
@@ -248,6 +275,8 @@ interface Prepared {
   readonly url: string
   /** The body carries an `idempotencyKey`: repeating the request is safe. */
   readonly keyed: boolean
+  /** The client's and the call's headers, laid over the credentials' on every attempt. */
+  readonly headers: Readonly<Record<string, string>>
 }
 
 /** When a call's deadline falls (clock millis), and how long the call was allowed. */
@@ -268,15 +297,22 @@ type Step<A, E> =
 
 const JsonText = Schema.fromJsonString(Schema.Unknown)
 
-const run = <M extends string, I, A>(
+const run = <M extends string, I, A, C extends string>(
   settings: Settings,
-  endpoint: Endpoint.WithSchemas<M, I, A>,
+  endpoint: Endpoint.WithSchemas<M, I, A, C>,
   input: Input<I>,
   options: CallOptions | undefined
-): Effect.Effect<A, CallError<M>> =>
+): Effect.Effect<A, CallError<M, C>> =>
   Effect.gen(function* () {
-    const prepared = yield* Effect.fromResult(prepare(settings.baseUrl, endpoint, input))
+    const prepared = yield* Effect.fromResult(prepare(settings, endpoint, input))
     const policy = options?.retryPolicy ?? settings.retryPolicy
+    const retries = yield* Schedule.toStep(
+      RetryPolicy.schedule(
+        policy,
+        { method: prepared.method, idempotencyKey: prepared.keyed },
+        options?.retrySchedule ?? settings.retrySchedule
+      )
+    )
     const attemptTimeout =
       options?.attemptTimeout === undefined ? settings.attemptTimeout : Duration.fromInputUnsafe(options.attemptTimeout)
     const allowed = options?.deadline === undefined ? settings.deadline : Duration.fromInputUnsafe(options.deadline)
@@ -284,11 +320,19 @@ const run = <M extends string, I, A>(
       allowed === undefined ? undefined : { at: (yield* Clock.currentTimeMillis) + Duration.toMillis(allowed), allowed }
     const pastDeadline = ({ allowed }: Deadline, attempts: number) =>
       new ApiError.Timeout({ method: prepared.method, url: prepared.url, after: allowed, attempts })
+    const upstream: ApiError.Upstream = { method: prepared.method, url: prepared.url }
+    // Credentials that could not be obtained are a failure of the call, not the caller's 401.
+    const credentialsFailed = (error: ApiError.Unauthorized): ApiError.Received<ApiError.Unauthorized> =>
+      Object.assign(new ApiError.Unauthorized({ message: error.message, upstream }), { upstream })
 
-    const succeeded = (value: A): Step<A, CallError<M>> => ({ _tag: "Succeeded", value })
-    const failed = (error: CallError<M>): Step<A, CallError<M>> => ({ _tag: "Failed", error })
-    const retry = (delay: Duration.Duration, cost: number): Step<A, CallError<M>> => ({ _tag: "Retry", delay, cost })
-    const replay: Step<A, CallError<M>> = { _tag: "Replay" }
+    const succeeded = (value: A): Step<A, CallError<M, C>> => ({ _tag: "Succeeded", value })
+    const failed = (error: CallError<M, C>): Step<A, CallError<M, C>> => ({ _tag: "Failed", error })
+    const retry = (delay: Duration.Duration, cost: number): Step<A, CallError<M, C>> => ({
+      _tag: "Retry",
+      delay,
+      cost
+    })
+    const replay: Step<A, CallError<M, C>> = { _tag: "Replay" }
 
     let attempt = 0
     let replayed = false
@@ -296,7 +340,7 @@ const run = <M extends string, I, A>(
     while (true) {
       attempt += 1
       const current = attempt
-      const step: Step<A, CallError<M>> = yield* Effect.gen(function* () {
+      const step: Step<A, CallError<M, C>> = yield* Effect.gen(function* () {
         if (settings.limiter !== undefined) {
           const wait = yield* settings.limiter.reserve
           if (Duration.isGreaterThan(wait, Duration.zero)) {
@@ -315,20 +359,22 @@ const run = <M extends string, I, A>(
             "centrapay.outcome": "Unauthorized",
             "centrapay.decision": "stop: credentials"
           })
-          return failed(auth.failure)
+          return failed(credentialsFailed(auth.failure))
         }
         const now = yield* Clock.currentTimeMillis
         if (deadline !== undefined && now >= deadline.at) return failed(pastDeadline(deadline, current))
         const remaining =
           deadline === undefined ? undefined : { millis: deadline.at - now, timeout: pastDeadline(deadline, current) }
 
-        const request = HttpClientRequest.setHeaders(prepared.request, auth.success.headers)
+        const request = HttpClientRequest.setHeaders(prepared.request, { ...auth.success.headers, ...prepared.headers })
         const outcome = yield* Effect.result(
           exchange(settings, prepared, request).pipe(
             bound(prepared, attemptTimeout, remaining, current),
             Effect.tap((received) => Effect.annotateCurrentSpan({ "http.response.status_code": received.status })),
             Effect.flatMap((received) =>
-              Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fromResult(read(endpoint, received, now)))
+              Effect.flatMap(Clock.currentTimeMillis, (now) =>
+                Effect.fromResult(read(endpoint, received, { now, request: upstream }))
+              )
             )
           )
         )
@@ -341,7 +387,14 @@ const run = <M extends string, I, A>(
           yield* Effect.annotateCurrentSpan({ "centrapay.outcome": "Timeout", "centrapay.decision": "stop: deadline" })
           return failed(failure.timeout)
         }
-        const error: CallError<M> = failure
+        if (failure._tag === "InvalidRequest") {
+          yield* Effect.annotateCurrentSpan({
+            "centrapay.outcome": failure._tag,
+            "centrapay.decision": "stop: invalid"
+          })
+          return failed(failure)
+        }
+        const error = failure
         yield* Effect.annotateCurrentSpan({ "centrapay.outcome": error._tag })
 
         const refresh = settings.session.refresh
@@ -349,18 +402,20 @@ const run = <M extends string, I, A>(
           const refreshed = yield* Effect.result(refresh(auth.success.version))
           if (Result.isFailure(refreshed)) {
             yield* Effect.annotateCurrentSpan({ "centrapay.decision": "stop: credentials" })
-            return failed(refreshed.failure)
+            return failed(credentialsFailed(refreshed.failure))
           }
           yield* Effect.annotateCurrentSpan({ "centrapay.decision": "replay: refreshed credentials" })
           return replay
         }
 
-        const decision = RetryPolicy.decide(policy, error, replayed ? current - 1 : current, yield* Random.next)
-        const stop = (reason: string, finalError: CallError<M> = error): Effect.Effect<Step<A, CallError<M>>> =>
+        const decidedAt = yield* Clock.currentTimeMillis
+        const decision = yield* retries(decidedAt, error).pipe(
+          Effect.map(([decided]) => decided),
+          Pull.catchDone((stopped) => Effect.succeed(stopped))
+        )
+        const stop = (reason: string, finalError: CallError<M, C> = error): Effect.Effect<Step<A, CallError<M, C>>> =>
           Effect.as(Effect.annotateCurrentSpan({ "centrapay.decision": `stop: ${reason}` }), failed(finalError))
         if (decision._tag === "Stop") return yield* stop(decision.reason)
-        if (!mayRepeat(prepared, error)) return yield* stop("not-idempotent")
-        const decidedAt = yield* Clock.currentTimeMillis
         if (deadline !== undefined && decidedAt + Duration.toMillis(decision.delay) >= deadline.at) {
           return yield* stop("deadline", pastDeadline(deadline, current))
         }
@@ -405,10 +460,6 @@ const run = <M extends string, I, A>(
     })
   )
 
-/** A 429 was not acted on, so it may always be repeated; anything else only when repeating is safe. */
-const mayRepeat = (prepared: Prepared, error: ApiError.ApiError): boolean =>
-  ApiError.statusOf(error) === 429 || RetryTable.idempotentMethods.has(prepared.method) || prepared.keyed
-
 interface Received {
   readonly status: number
   readonly headers: Readonly<Record<string, string>>
@@ -420,7 +471,7 @@ const exchange = (
   settings: Settings,
   prepared: Prepared,
   request: HttpClientRequest.HttpClientRequest
-): Effect.Effect<Received, ApiError.TransportFailure | ApiError.MalformedRequest> =>
+): Effect.Effect<Received, ApiError.TransportFailure | InvalidRequest> =>
   settings.http.execute(request).pipe(
     Effect.flatMap((response) =>
       Effect.map(response.text, (body): Received => ({ status: response.status, headers: response.headers, body }))
@@ -457,73 +508,84 @@ const bound =
   }
 
 /** Any response, read as the contract says; a 2xx body then decoded with the endpoint's success schema. */
-const read = <M extends string, I, A>(
-  endpoint: Endpoint.WithSchemas<M, I, A>,
+const read = <M extends string, I, A, C extends string>(
+  endpoint: Endpoint.WithSchemas<M, I, A, C>,
   received: Received,
-  now: number
-): Result.Result<A, Endpoint.DecodedError<M>> => {
-  const decoded = ResponseCodec.decode(received, { endpoint, now })
+  options: { readonly now: number; readonly request: ApiError.Upstream }
+): Result.Result<A, Endpoint.DecodedError<M, C>> => {
+  const decoded = ResponseCodec.decode(received, { endpoint, ...options })
   if (Result.isFailure(decoded)) return Result.fail(decoded.failure)
   const body = Schema.decodeUnknownResult(endpoint.successBody)(decoded.success.body, { errors: "all" })
   if (Result.isSuccess(body)) return Result.succeed(body.success)
   const issues = ResponseCodec.issuesOf(body.failure, "body")
+  const upstream = options.request
   return Result.fail(
-    new ApiError.UndecodableResponse({
-      status: received.status,
-      problem: "schema-mismatch",
-      body: received.body,
-      ...definedEntry("contentType", received.headers["content-type"]),
-      ...(Arr.isReadonlyArrayNonEmpty(issues) ? { issues } : {})
-    })
+    Object.assign(
+      new ApiError.UndecodableResponse({
+        status: received.status,
+        upstream,
+        body: {
+          problem: "schema-mismatch",
+          excerpt: ResponseCodec.excerptOf(received.body),
+          ...definedEntry("contentType", received.headers["content-type"])
+        },
+        ...(Arr.isReadonlyArrayNonEmpty(issues) ? { issues } : {})
+      }),
+      { upstream }
+    )
   )
 }
 
 /** Fills the path, encodes the body with the endpoint's schema, and builds the request once. */
-const prepare = <M extends string, I, A>(
-  baseUrl: string,
-  endpoint: Endpoint.WithSchemas<M, I, A>,
+const prepare = <M extends string, I, A, C extends string>(
+  settings: Settings,
+  endpoint: Endpoint.WithSchemas<M, I, A, C>,
   input: Input<I>
-): Result.Result<Prepared, ApiError.MalformedRequest> => {
+): Result.Result<Prepared, InvalidRequest> => {
   const missing: Array<string> = []
   const path = endpoint.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    const value = input.path?.[name]
+    const value = Object.hasOwn(input.path ?? {}, name) ? input.path?.[name] : undefined
     if (value === undefined) missing.push(name)
     return encodeURIComponent(value ?? "")
   })
-  const missingIssues = missing.map((name) => ({ path: ["path", name], message: "Missing path parameter" }))
-  if (Arr.isReadonlyArrayNonEmpty(missingIssues)) {
-    return Result.fail(
-      new ApiError.MalformedRequest({
-        message: `Missing path parameter ${missing.join(", ")} for ${endpoint.id}`,
-        issues: missingIssues,
-        problem: "schema-mismatch"
+  const url = `${settings.baseUrl}${path}`
+  const invalid = (
+    reason: InvalidRequest["reason"],
+    detail: string,
+    issues: ReadonlyArray<{ readonly path: ReadonlyArray<string | number>; readonly message: string }>
+  ) =>
+    Result.fail(
+      new InvalidRequest({
+        method: endpoint.method,
+        url: `${settings.baseUrl}${endpoint.path}`,
+        reason,
+        detail,
+        ...(Arr.isReadonlyArrayNonEmpty(issues) ? { issues } : {})
       })
     )
+  if (missing.length > 0) {
+    return invalid(
+      "missing-path-parameter",
+      `Missing path parameter ${missing.join(", ")} for ${endpoint.id}`,
+      missing.map((name) => ({ path: ["path", name], message: "Missing path parameter" }))
+    )
   }
-  const url = `${baseUrl}${path}`
   const request = HttpClientRequest.make(endpoint.method)(url, { urlParams: input.query, acceptJson: true })
-  const prepared = { request, method: endpoint.method, url, keyed: false }
+  const headers = { ...settings.headers, ...input.headers }
+  const prepared = { request, method: endpoint.method, url, keyed: false, headers }
   if (endpoint.requestBody === undefined) return Result.succeed(prepared)
 
   const encoded = Schema.encodeUnknownResult(endpoint.requestBody)(input.body, { errors: "all" })
   if (Result.isFailure(encoded)) {
-    const issues = ResponseCodec.issuesOf(encoded.failure, "body")
-    return Result.fail(
-      new ApiError.MalformedRequest({
-        message: `The request body does not match the schema of ${endpoint.id}`,
-        problem: "schema-mismatch",
-        ...(Arr.isReadonlyArrayNonEmpty(issues) ? { issues } : {})
-      })
+    return invalid(
+      "body-schema-mismatch",
+      `The request body does not match the schema of ${endpoint.id}`,
+      ResponseCodec.issuesOf(encoded.failure, "body")
     )
   }
   const text = Schema.encodeUnknownResult(JsonText)(encoded.success)
   if (Result.isFailure(text)) {
-    return Result.fail(
-      new ApiError.MalformedRequest({
-        message: `The request body is not JSON: ${text.failure.message}`,
-        problem: "invalid-json"
-      })
-    )
+    return invalid("body-not-serialisable", `The request body is not JSON: ${text.failure.message}`, [])
   }
   return Result.succeed({
     ...prepared,

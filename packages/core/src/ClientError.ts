@@ -1,11 +1,47 @@
 /**
  * The errors only the client produces, beside the contract's errors in
- * `ApiError`: today one, the retry budget running dry.
+ * `ApiError`: a request it could not build (before any network call), and
+ * the retry budget running dry.
  *
  * @module
  */
 import * as Schema from "effect/Schema"
 import * as ApiError from "./ApiError.ts"
+import { Issue } from "./ErrorBody.ts"
+
+/**
+ * Why the client could not build a request.
+ *
+ * @category schemas
+ */
+export const InvalidRequestReason = Schema.Literals([
+  "invalid-url",
+  "missing-path-parameter",
+  "body-schema-mismatch",
+  "body-not-serialisable"
+])
+
+/**
+ * The client could not build the request, so nothing was sent: a bad base
+ * URL, a missing path parameter, or a body that fails the endpoint's schema
+ * or cannot be serialised. A mistake in the calling code, never the
+ * server's 400 (`MalformedRequest` means a server answered 400), and never
+ * retried. `issues` says where (`["path", "merchantConfigId"]`,
+ * `["body", "amount"]`).
+ *
+ * @category errors
+ */
+export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()("InvalidRequest", {
+  method: Schema.String,
+  url: Schema.String,
+  reason: InvalidRequestReason,
+  detail: Schema.String,
+  issues: Schema.optionalKey(Schema.NonEmptyArray(Issue))
+}) {
+  override get message(): string {
+    return `${this.method} ${this.url} was not sent: ${this.detail}`
+  }
+}
 
 /**
  * The client stopped retrying because its shared retry budget (see

@@ -1,7 +1,7 @@
 /**
  * Debugging checklists from the contract, attached to the errors they help
  * with: what to check when a request is malformed, unauthorised, forbidden
- * or routed nowhere, or when a failure is transient.
+ * routed nowhere or rate limited, or when a failure is transient.
  *
  * @module
  */
@@ -26,6 +26,9 @@ export interface DebugHint {
     | "account-membership"
     | "role-permission"
     | "url"
+    | "wait-retry-after"
+    | "client-rate-limit"
+    | "account-rate-limit"
     | "retry-later"
     | "report-if-persistent"
   readonly text: string
@@ -67,6 +70,16 @@ export const resourceForbidden: ReadonlyArray<DebugHint> = [
 export const routeNotFound: ReadonlyArray<DebugHint> = [
   hint("url", "Check the URL for typos (path, version prefix, trailing segments)."),
   hint("http-verb", "Check the HTTP method: a wrong verb is a 404 too.")
+]
+
+/** The checklist for a 429 Too Many Requests. @category checklists */
+export const tooManyRequests: ReadonlyArray<DebugHint> = [
+  hint("wait-retry-after", "Wait at least the `Retry-After` the response names before calling again, then back off."),
+  hint("client-rate-limit", "Queue requests client-side: the client's `rateLimit` option keeps under the limit."),
+  hint(
+    "account-rate-limit",
+    "The limit (200 requests per minute unless the endpoint says otherwise) is per calling account, shared by all its callers; requests made with `X-Centrapay-Account` count against the caller."
+  )
 ]
 
 /** The checklist for a 5xx, a timeout or a network failure. @category checklists */

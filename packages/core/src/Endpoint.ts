@@ -3,16 +3,22 @@
  *
  * On the client the business `message` of a decoded error becomes a literal
  * union (an exhaustive `switch` compiles); on the server, failing with a
- * message the endpoint does not document does not compile. Legacy endpoints
- * can document business outcomes under 400 or 404, which then decode as
- * business outcomes for that endpoint only.
+ * message the endpoint does not document does not compile.
+ *
+ * The general table rules every current endpoint: a 400 code it documents
+ * (`CHECKSUM_FAILED`) is still a `MalformedRequest`, with the code as a
+ * literal-typed `code`; its 403 codes are business rules. Only a deprecated
+ * (legacy) endpoint makes exceptions: its documented 400 and 404 codes decode
+ * as business outcomes for that endpoint only.
  *
  * @module
  */
 import type * as Schema from "effect/Schema"
 import type { BusinessRuleViolation } from "./ApiError.ts"
 import * as ApiError from "./ApiError.ts"
-import type { Quota } from "./ErrorBody.ts"
+import type { InvalidRequest } from "./ClientError.ts"
+import type { Issue, Quota } from "./ErrorBody.ts"
+import type { UpstreamError } from "./ServerResponse.ts"
 
 /**
  * The HTTP methods an endpoint can be declared with.
@@ -28,22 +34,39 @@ export type Method = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPT
  */
 export type ErrorTable = { readonly [status: number]: ReadonlyArray<string> }
 
-/**
- * The business codes in a table: documented messages that are UPPER_SNAKE_CASE
- * (plain phrases such as `Bad Request` document the general table instead).
- *
- * @category models
- */
-export type BusinessCodes<T extends ErrorTable> = {
-  [S in keyof T]: T[S] extends ReadonlyArray<infer M extends string> ? (M extends Uppercase<M> ? M : never) : never
-}[keyof T]
+type CodesUnder<T extends ErrorTable, S extends keyof T> = {
+  [K in S]: T[K] extends ReadonlyArray<infer M extends string> ? (M extends Uppercase<M> ? M : never) : never
+}[S]
 
 /**
- * A declared endpoint. `M` is the union of its documented business codes.
+ * The business codes in a table: documented messages that are UPPER_SNAKE_CASE
+ * (plain phrases such as `Bad Request` document the general table instead);
+ * on a current endpoint (`Deprecated` false) not those documented under 400,
+ * which are `MalformedCodes`.
  *
  * @category models
  */
-export interface Endpoint<M extends string = string> {
+export type BusinessCodes<T extends ErrorTable, Deprecated extends boolean = true> = Deprecated extends true
+  ? CodesUnder<T, keyof T>
+  : CodesUnder<T, Exclude<keyof T, 400>>
+
+/**
+ * The codes a current endpoint documents under 400: details of a
+ * `MalformedRequest`, not business outcomes.
+ *
+ * @category models
+ */
+export type MalformedCodes<T extends ErrorTable, Deprecated extends boolean = false> = Deprecated extends true
+  ? never
+  : CodesUnder<T, Extract<keyof T, 400>>
+
+/**
+ * A declared endpoint. `M` is the union of its documented business codes,
+ * `C` the union of the codes it documents under 400 (current endpoints).
+ *
+ * @category models
+ */
+export interface Endpoint<M extends string = string, C extends string = string> {
   /** `METHOD /path/{param}`, e.g. `POST /api/asset-transfers`. */
   readonly id: string
   readonly method: Method
@@ -57,8 +80,12 @@ export interface Endpoint<M extends string = string> {
   readonly businessStatus: ReadonlyMap<string, number>
   /** Every documented business outcome, as `"<status> <code>"`. */
   readonly businessOutcomes: ReadonlySet<string>
+  /** The codes a current endpoint documents under 400 (typed details of a `MalformedRequest`). */
+  readonly malformedCodes: ReadonlySet<string>
   /** Phantom: the literal union of documented business codes. */
   readonly "~messages"?: M
+  /** Phantom: the literal union of documented 400 codes. */
+  readonly "~codes"?: C
 }
 
 /**
@@ -80,23 +107,42 @@ export type DocumentedViolation<M extends string> = BusinessRuleViolation & {
 export type UndocumentedViolation = BusinessRuleViolation & { readonly documented: false }
 
 /**
- * What a response from an endpoint documenting codes `M` decodes to: every status error,
- * with business violations narrowed to `E`'s documented codes.
+ * A malformed request whose message is one of the 400 codes `C` an endpoint
+ * documents.
  *
  * @category models
  */
-export type DecodedError<M extends string> =
-  | Exclude<ApiError.StatusError, BusinessRuleViolation>
+export type DocumentedMalformed<C extends string> = ApiError.MalformedRequest & {
+  readonly message: C
+  readonly code: C
+}
+
+/**
+ * What a response from an endpoint documenting business codes `M` and 400
+ * codes `C` decodes to: every status error, with business violations
+ * narrowed to the documented codes and a 400's `code` to `C`; each names the
+ * request it answered (`upstream`).
+ *
+ * @category models
+ */
+export type DecodedError<M extends string, C extends string = never> = ApiError.Received<
+  | Exclude<ApiError.StatusError, BusinessRuleViolation | ApiError.MalformedRequest>
+  | (ApiError.MalformedRequest & { readonly code?: C | undefined })
   | DocumentedViolation<M>
   | UndocumentedViolation
+>
 
 /**
  * What a server handler for endpoint `E` may fail with: the general status
- * errors, and business violations documented for `E` only.
+ * errors and business violations documented for `E` only (a 400 with a
+ * documented code: `malformed`), answered as they are; and whatever its
+ * client received from an upstream (`ServerResponse.UpstreamError`, answered
+ * 502/504) or could not send (`InvalidRequest`, answered 500). An upstream's
+ * business code becomes this endpoint's only through `violation`.
  *
  * @category models
  */
-export type HandlerError<E extends Endpoint<string>> =
+export type HandlerError<E extends Endpoint<string, string>> =
   | ApiError.MalformedRequest
   | ApiError.Unauthorized
   | ApiError.ResourceForbidden
@@ -104,13 +150,22 @@ export type HandlerError<E extends Endpoint<string>> =
   | ApiError.TooManyRequests
   | ApiError.ServerError
   | (E extends Endpoint<infer M> ? DocumentedViolation<M> : never)
+  | UpstreamError
+  | InvalidRequest
 
 /**
  * The codes of an endpoint, for `switch` statements and type tests.
  *
  * @category models
  */
-export type Messages<E> = E extends Endpoint<infer M> ? M : never
+export type Messages<E> = E extends Endpoint<infer M, string> ? M : never
+
+/**
+ * The 400 codes of an endpoint, for `switch` statements and type tests.
+ *
+ * @category models
+ */
+export type Codes<E> = E extends Endpoint<string, infer C> ? C : never
 
 const methods: ReadonlySet<string> = new Set<Method>(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
 
@@ -135,21 +190,31 @@ const isMethod = (method: string): method is Method => methods.has(method)
  * )
  * ```
  */
-export const make = <const Route extends `${Method} /${string}`, const Table extends ErrorTable>(
+export const make = <
+  const Route extends `${Method} /${string}`,
+  const Table extends ErrorTable,
+  const Deprecated extends boolean = false
+>(
   route: Route,
   errors: Table,
-  options?: { readonly deprecated?: boolean }
-): Endpoint<BusinessCodes<Table>> => {
+  options?: { readonly deprecated?: Deprecated }
+): Endpoint<BusinessCodes<Table, Deprecated>, MalformedCodes<Table, Deprecated>> => {
   const space = route.indexOf(" ")
   const method = route.slice(0, space)
   if (!isMethod(method)) throw new TypeError(`Unknown HTTP method in route "${route}"`)
   const declared = Object.entries(errors).flatMap(([status, messages]) =>
     messages.map((message) => ({ status: Number(status), message }))
   )
+  const deprecated = options?.deprecated ?? false
   const businessStatus = new Map<string, number>()
   const businessOutcomes = new Set<string>()
+  const malformedCodes = new Set<string>()
   for (const { status, message } of declared) {
     if (!ApiError.isBusinessCode(message) || status < 400 || status > 499) continue
+    if (status === 400 && !deprecated) {
+      malformedCodes.add(message)
+      continue
+    }
     if (!businessStatus.has(message)) businessStatus.set(message, status)
     businessOutcomes.add(`${status} ${message}`)
   }
@@ -157,10 +222,11 @@ export const make = <const Route extends `${Method} /${string}`, const Table ext
     id: route,
     method,
     path: route.slice(space + 1),
-    deprecated: options?.deprecated ?? false,
+    deprecated,
     errors: declared,
     businessStatus,
-    businessOutcomes
+    businessOutcomes,
+    malformedCodes
   }
 }
 
@@ -170,8 +236,51 @@ export const make = <const Route extends `${Method} /${string}`, const Table ext
  *
  * @category predicates
  */
-export const documents = <M extends string>(endpoint: Endpoint<M>, status: number, message: string): message is M =>
-  endpoint.businessOutcomes.has(`${status} ${message}`)
+export const documents = <M extends string>(
+  endpoint: Endpoint<M, string>,
+  status: number,
+  message: string
+): message is M => endpoint.businessOutcomes.has(`${status} ${message}`)
+
+/**
+ * Whether a current endpoint documents this message as a 400 code.
+ *
+ * @category predicates
+ */
+export const documentsMalformed = <C extends string>(endpoint: Endpoint<string, C>, message: string): message is C =>
+  endpoint.malformedCodes.has(message)
+
+/**
+ * A 400 with one of the 400 codes a current endpoint documents (say
+ * `CHECKSUM_FAILED`), answered as the contract's malformed request with the
+ * code as its message. A code the endpoint does not document is a compile
+ * error.
+ *
+ * @category constructors
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Endpoint } from "@centrapay-effect/core"
+ *
+ * const GetPatronCode = Endpoint.make("GET /api/patron-codes/barcode/{barcode}", { 400: ["CHECKSUM_FAILED"] })
+ * const handler = Effect.fail(
+ *   Endpoint.malformed(GetPatronCode, "CHECKSUM_FAILED", { issues: [{ path: ["path", "barcode"], message: "Luhn check failed" }] })
+ * )
+ * ```
+ */
+export const malformed = <C extends string>(
+  _endpoint: Endpoint<string, C>,
+  code: NoInfer<C>,
+  extra?: { readonly issues?: readonly [Issue, ...Array<Issue>] }
+): DocumentedMalformed<C> =>
+  Object.assign(
+    new ApiError.MalformedRequest({
+      message: code,
+      code,
+      ...(extra?.issues === undefined ? {} : { issues: extra.issues })
+    }),
+    { message: code, code }
+  )
 
 /**
  * Fails a server handler with one of the endpoint's documented business
@@ -189,18 +298,30 @@ export const documents = <M extends string>(endpoint: Endpoint<M>, status: numbe
  * ```
  */
 export const violation = <M extends string>(
-  endpoint: Endpoint<M>,
+  endpoint: Endpoint<M, string>,
   message: NoInfer<M>,
-  extra?: { readonly quotas?: ReadonlyArray<Quota> }
+  extra?: ViolationExtra
 ): DocumentedViolation<M> => {
   const error = new ApiError.BusinessRuleViolation({
     status: endpoint.businessStatus.get(message) ?? 403,
     message,
     documented: true,
     endpoint: endpoint.id,
-    ...(extra?.quotas === undefined ? {} : { quotas: extra.quotas })
+    ...extra
   })
   return narrow(error, message)
+}
+
+/**
+ * The optional fields of a business-rule violation: the documented extras
+ * (`quotas`), and what a client noted on receiving it (`body`, `upstream`).
+ *
+ * @category models
+ */
+export interface ViolationExtra {
+  readonly quotas?: ReadonlyArray<Quota>
+  readonly body?: ApiError.ReceivedBody
+  readonly upstream?: ApiError.Upstream
 }
 
 /**
@@ -212,7 +333,7 @@ export const violation = <M extends string>(
 export const undocumentedViolation = (
   status: number,
   message: string,
-  extra?: { readonly endpoint?: string; readonly quotas?: ReadonlyArray<Quota> }
+  extra?: ViolationExtra & { readonly endpoint?: string }
 ): UndocumentedViolation =>
   Object.assign(new ApiError.BusinessRuleViolation({ status, message, documented: false, ...extra }), {
     documented: false as const
@@ -225,7 +346,7 @@ export const undocumentedViolation = (
  *
  * @category models
  */
-export interface WithSchemas<M extends string, I, A> extends Endpoint<M> {
+export interface WithSchemas<M extends string, I, A, C extends string = never> extends Endpoint<M, C> {
   /** Encodes the request body to JSON; `undefined` when the endpoint takes none. */
   readonly requestBody: Schema.Codec<I, unknown> | undefined
   /** Decodes a 2xx body (`undefined` when the body is empty). */
@@ -251,10 +372,10 @@ export interface WithSchemas<M extends string, I, A> extends Endpoint<M> {
  * )
  * ```
  */
-export const withSchemas = <M extends string, A, I = undefined>(
-  endpoint: Endpoint<M>,
+export const withSchemas = <M extends string, A, I = undefined, C extends string = never>(
+  endpoint: Endpoint<M, C>,
   schemas: { readonly body?: Schema.Codec<I, unknown>; readonly success: Schema.Codec<A, unknown> }
-): WithSchemas<M, I, A> => ({ ...endpoint, requestBody: schemas.body, successBody: schemas.success })
+): WithSchemas<M, I, A, C> => ({ ...endpoint, requestBody: schemas.body, successBody: schemas.success })
 
 // The class's `message` is a string; this one was built from `M`, which the
 // type system cannot see through the constructor.

@@ -14,7 +14,7 @@ import * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
 import * as ApiError from "./ApiError.ts"
 import * as Endpoint from "./Endpoint.ts"
-import { ErrorBody, type Issue } from "./ErrorBody.ts"
+import { type ErrorBody, Issue, Quota } from "./ErrorBody.ts"
 import { definedEntry } from "./internal/record.ts"
 import { bodyText, headerValue, type ReceivedResponse, type WireResponse } from "./WireResponse.ts"
 
@@ -23,9 +23,11 @@ import { bodyText, headerValue, type ReceivedResponse, type WireResponse } from 
  *
  * @category models
  */
-export interface DecodeOptions<M extends string> {
+export interface DecodeOptions<M extends string, C extends string = never> {
   /** The endpoint called: its documented errors (and legacy overrides) apply. */
-  readonly endpoint?: Endpoint.Endpoint<M> | undefined
+  readonly endpoint?: Endpoint.Endpoint<M, C> | undefined
+  /** The request the response answered, named in the error's `upstream`. */
+  readonly request?: ApiError.Upstream | undefined
   /** Epoch milliseconds that turn an HTTP-date `Retry-After` into a wait. Default: `Date.now()`. */
   readonly now?: number | undefined
 }
@@ -57,10 +59,9 @@ export const correlationIdHeaders = ["x-request-id", "x-correlation-id", "x-amzn
  */
 export const defaultChallenge = 'ApiKey realm="centrapay", header="X-Api-Key", Bearer realm="centrapay"'
 
-const JsonText = Schema.fromJsonString(Schema.Unknown)
-const parseJson = Schema.decodeUnknownResult(JsonText)
-const decodeErrorBody = Schema.decodeUnknownResult(ErrorBody)
 const formatIssues = SchemaIssue.makeFormatterStandardSchemaV1()
+const isQuota = Schema.is(Quota)
+const isIssue = Schema.is(Issue)
 const isMalformedRequestProblem = Schema.is(ApiError.MalformedRequestProblem)
 
 /**
@@ -100,9 +101,117 @@ const correlationIdOf = (received: ReceivedResponse): string | undefined => {
 }
 
 /**
+ * The start of a body, short enough to keep inside an error value.
+ *
+ * @category converting
+ */
+export const excerptOf = (text: string): string =>
+  text.length <= ApiError.maxExcerptLength ? text : `${text.slice(0, ApiError.maxExcerptLength - 1)}…`
+
+/** What a body said, read field by field: only `message` decides anything. */
+interface ReadBody {
+  readonly json: unknown
+  readonly message: string | undefined
+  readonly quotas: ReadonlyArray<Quota> | undefined
+  readonly issues: ReadonlyArray<Issue> | undefined
+  readonly problem: ApiError.MalformedRequest["problem"]
+  readonly correlationId: string | undefined
+  /** Why the body said less than the contract expects, its excerpt, the fields dropped. */
+  readonly detail: ApiError.ReceivedBody | undefined
+}
+
+const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
+  typeof u === "object" && u !== null && !Array.isArray(u)
+
+const parseJson = (text: string): { readonly json: unknown } | undefined => {
+  try {
+    // A UTF-8 byte order mark before the JSON is tolerated.
+    return { json: JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) }
+  } catch {
+    return undefined
+  }
+}
+
+// Each entry of a list field kept on its own: an odd entry is dropped and noted.
+const listOf = <A>(
+  name: string,
+  value: unknown,
+  is: (u: unknown) => u is A,
+  dropped: Array<string>
+): ReadonlyArray<A> | undefined => {
+  if (value === undefined) return undefined
+  if (!Array.isArray(value)) {
+    dropped.push(name)
+    return undefined
+  }
+  const kept: Array<A> = []
+  value.forEach((entry: unknown, index) => {
+    if (is(entry)) kept.push(entry)
+    else dropped.push(`${name}.${index}`)
+  })
+  return kept
+}
+
+const stringOf = (name: string, value: unknown, dropped: Array<string>): string | undefined => {
+  if (value === undefined) return undefined
+  if (typeof value === "string") return value
+  dropped.push(name)
+  return undefined
+}
+
+const readBody = (text: string, contentType: string | undefined): ReadBody => {
+  const nothing = (problem: ApiError.ReceivedBody["problem"], excerpt: boolean): ReadBody => ({
+    json: undefined,
+    message: undefined,
+    quotas: undefined,
+    issues: undefined,
+    problem: undefined,
+    correlationId: undefined,
+    detail: {
+      ...definedEntry("problem", problem),
+      ...(excerpt ? { excerpt: excerptOf(text) } : {}),
+      ...definedEntry("contentType", contentType)
+    }
+  })
+  if (text.trim() === "") return nothing("empty-body", false)
+  const parsed = parseJson(text)
+  if (parsed === undefined) return nothing("not-json", true)
+  const json = parsed.json
+  if (!isRecord(json)) return { ...nothing("no-message", true), json }
+  const dropped: Array<string> = []
+  const raw = json.message
+  const message = typeof raw === "string" && raw.trim() !== "" ? raw : undefined
+  const quotas = listOf("quotas", json.quotas, isQuota, dropped)
+  const issues = listOf("issues", json.issues, isIssue, dropped)
+  const problemText = stringOf("problem", json.problem, dropped)
+  const problem = isMalformedRequestProblem(problemText) ? problemText : undefined
+  if (problemText !== undefined && problem === undefined) dropped.push("problem")
+  const correlationId = stringOf("correlationId", json.correlationId, dropped)
+  const detail: ApiError.ReceivedBody = {
+    ...(message === undefined ? { problem: "no-message" as const, excerpt: excerptOf(text) } : {}),
+    ...definedEntry("contentType", message === undefined ? contentType : undefined),
+    ...definedEntry("dropped", nonEmpty(dropped))
+  }
+  return {
+    json,
+    message,
+    quotas,
+    issues,
+    problem,
+    correlationId,
+    detail: Object.keys(detail).length === 0 ? undefined : detail
+  }
+}
+
+/**
  * Reads any response as the contract says: a `Success` for 2xx, otherwise
- * the typed error of its status class, with the endpoint's documented
- * business codes (and legacy overrides) applied. Never throws.
+ * the typed error of its status class, whatever the body held (an HTML 502
+ * is a `ServerError`, an empty 403 a `ResourceForbidden`, a `problem+json`
+ * 404 a `RouteNotFound`; what the body lacked is noted in the error's
+ * `body`). The status wins over the body's `statusCode`; only `message`
+ * decides anything, and only a documented or UPPER_SNAKE_CASE one that is not
+ * a reason phrase makes a business outcome. The endpoint's documented codes
+ * (and a legacy endpoint's overrides) apply. Never throws.
  *
  * @category decoding
  * @example
@@ -113,92 +222,116 @@ const correlationIdOf = (received: ReceivedResponse): string | undefined => {
  *   headers: { "retry-after": "3" },
  *   body: '{"statusCode":429,"error":"Too Many Requests","message":"RATE_LIMIT_EXCEEDED"}'
  * })
- * // Result.fail(TooManyRequests { message: "RATE_LIMIT_EXCEEDED", retryAfter: 3 seconds })
+ * // Result.fail(TooManyRequests { message: "RATE_LIMIT_EXCEEDED", retryAfter: 3 seconds, upstream: {} })
  * ```
  */
-export const decode = <M extends string = never>(
+export const decode = <M extends string = never, C extends string = never>(
   received: ReceivedResponse,
-  options?: DecodeOptions<M>
-): Result.Result<Success, Endpoint.DecodedError<M>> => {
+  options?: DecodeOptions<M, C>
+): Result.Result<Success, Endpoint.DecodedError<M, C>> => {
   const status = Number.isInteger(received.status) ? received.status : 0
   const text = bodyText(received.body)
   const contentType = headerValue(received.headers, "content-type")
   const statusClass = ApiError.statusClassOf(status)
-  const unexpected = () =>
-    Result.fail(new ApiError.UnexpectedStatus({ status, body: text, ...definedEntry("contentType", contentType) }))
+  const upstream: ApiError.Upstream = options?.request ?? {}
   const now = options?.now ?? Date.now()
-  const undecodable = (problem: ApiError.UndecodableResponse["problem"], issues?: ReadonlyArray<Issue>) =>
-    Result.fail(
-      new ApiError.UndecodableResponse({
-        status,
-        problem,
-        body: text,
-        ...definedEntry("contentType", contentType),
-        ...definedEntry("issues", nonEmpty(issues)),
-        ...definedEntry("retryAfter", retryAfterOf(received, now))
-      })
-    )
+  // The classes type `upstream` as optional; every error decoded here has it (each constructor below sets it).
+  const receivedFrom = <E extends ApiError.StatusError>(error: E): ApiError.Received<E> =>
+    Object.assign(error, { upstream })
 
   if (statusClass === "Ok") {
     if (text.trim() === "") return Result.succeed({ status, body: undefined })
-    const json = parseJson(text)
-    return Result.isSuccess(json) ? Result.succeed({ status, body: json.success }) : undecodable("not-json")
+    const parsed = parseJson(text)
+    if (parsed !== undefined) return Result.succeed({ status, body: parsed.json })
+    return Result.fail(
+      receivedFrom(
+        new ApiError.UndecodableResponse({
+          status,
+          upstream,
+          body: { problem: "not-json", excerpt: excerptOf(text), ...definedEntry("contentType", contentType) }
+        })
+      )
+    )
   }
-  // A status outside the contract is kept whole, unless the endpoint documents it.
-  if (text.trim() === "") return statusClass === "UnexpectedStatus" ? unexpected() : undecodable("empty-body")
-  const json = parseJson(text)
-  if (Result.isFailure(json)) return statusClass === "UnexpectedStatus" ? unexpected() : undecodable("not-json")
-  const parsed = decodeErrorBody(json.success, { errors: "all" })
-  if (Result.isFailure(parsed)) {
-    return statusClass === "UnexpectedStatus"
-      ? unexpected()
-      : undecodable("schema-mismatch", issuesOf(parsed.failure, "body"))
-  }
-  const body = parsed.success
+  const read = readBody(text, contentType)
+  const seen = { upstream, ...definedEntry("body", read.detail) }
+  const retryAfter = definedEntry("retryAfter", retryAfterOf(received, now))
   const endpoint = options?.endpoint
-  if (endpoint !== undefined && Endpoint.documents(endpoint, status, body.message)) {
-    return Result.fail(Endpoint.violation(endpoint, body.message, definedEntry("quotas", body.quotas)))
+  const message = read.message
+  if (endpoint !== undefined && message !== undefined && Endpoint.documents(endpoint, status, message)) {
+    const violation = Endpoint.violation(endpoint, message, { ...definedEntry("quotas", read.quotas), ...seen })
+    return Result.fail(receivedFrom(violation))
   }
+  const said = message ?? reasonPhrase(status)
   switch (statusClass) {
     case "UnexpectedStatus":
-      return unexpected()
-    case "MalformedRequest":
       return Result.fail(
-        new ApiError.MalformedRequest({
-          message: body.message,
-          ...definedEntry("issues", nonEmpty(body.issues)),
-          ...definedEntry("problem", isMalformedRequestProblem(body.problem) ? body.problem : undefined)
-        })
+        receivedFrom(
+          new ApiError.UnexpectedStatus({
+            status,
+            upstream,
+            ...retryAfter,
+            body: {
+              ...read.detail,
+              ...(text.trim() === "" ? {} : { excerpt: excerptOf(text) }),
+              ...definedEntry("contentType", contentType)
+            }
+          })
+        )
       )
+    case "MalformedRequest": {
+      const fields = {
+        message: said,
+        ...definedEntry("issues", nonEmpty(read.issues)),
+        ...definedEntry("problem", read.problem),
+        ...seen
+      }
+      return Result.fail(
+        receivedFrom(
+          endpoint !== undefined && message !== undefined && Endpoint.documentsMalformed(endpoint, message)
+            ? Object.assign(new ApiError.MalformedRequest({ ...fields, code: message }), { code: message })
+            : Object.assign(new ApiError.MalformedRequest(fields), { code: undefined })
+        )
+      )
+    }
     case "Unauthorized":
-      return Result.fail(new ApiError.Unauthorized({ message: body.message }))
+      return Result.fail(receivedFrom(new ApiError.Unauthorized({ message: said, ...seen })))
     case "ResourceForbidden":
       return Result.fail(
-        ApiError.isBusinessCode(body.message)
-          ? Endpoint.undocumentedViolation(403, body.message, {
-              ...definedEntry("endpoint", endpoint?.id),
-              ...definedEntry("quotas", body.quotas)
-            })
-          : new ApiError.ResourceForbidden({ message: body.message })
+        receivedFrom(
+          message !== undefined && ApiError.isBusinessCode(message)
+            ? Endpoint.undocumentedViolation(403, message, {
+                ...definedEntry("endpoint", endpoint?.id),
+                ...definedEntry("quotas", read.quotas),
+                ...seen
+              })
+            : new ApiError.ResourceForbidden({ message: said, ...seen })
+        )
       )
     case "RouteNotFound":
-      return Result.fail(new ApiError.RouteNotFound({ message: body.message }))
+      return Result.fail(receivedFrom(new ApiError.RouteNotFound({ message: said, ...seen })))
     case "TooManyRequests":
       return Result.fail(
-        new ApiError.TooManyRequests({
-          message: body.message,
-          ...definedEntry("retryAfter", retryAfterOf(received, now)),
-          ...definedEntry("quotas", body.quotas)
-        })
+        receivedFrom(
+          new ApiError.TooManyRequests({
+            message: said,
+            ...retryAfter,
+            ...definedEntry("quotas", read.quotas),
+            ...seen
+          })
+        )
       )
     case "ServerError":
       return Result.fail(
-        new ApiError.ServerError({
-          status,
-          message: body.message,
-          ...definedEntry("correlationId", body.correlationId ?? correlationIdOf(received)),
-          ...definedEntry("retryAfter", retryAfterOf(received, now))
-        })
+        receivedFrom(
+          new ApiError.ServerError({
+            status,
+            message: said,
+            ...definedEntry("correlationId", read.correlationId ?? correlationIdOf(received)),
+            ...retryAfter,
+            ...seen
+          })
+        )
       )
   }
 }
@@ -265,8 +398,11 @@ export const defaultRetryAfter: Duration.Duration = Duration.seconds(1)
  * Writes an error as the contract's response: the status, the documented
  * body (`statusCode`, reason phrase in `error`, `message`, and the documented
  * extras), `Retry-After` on every 429 (and on a 5xx that has one),
- * `WWW-Authenticate` on a 401. A transport failure or timeout is answered as
- * a gateway would: 502 or 504, without the upstream's details.
+ * `WWW-Authenticate` on a 401. What a client noted on receiving an error
+ * (`body`, `upstream`) is never written. A transport failure or timeout is
+ * answered as a gateway would: 502 or 504, without the upstream's details.
+ * This is the codec; what a server answers for an error it received from
+ * elsewhere is `ServerResponse.fromError`'s rule (502/504).
  *
  * @category encoding
  * @example
@@ -311,18 +447,20 @@ export const encode = (error: ApiError.ApiError, options?: EncodeOptions): WireR
         }
       )
     case "UnexpectedStatus":
-      return { status: error.status, headers: definedEntry("content-type", error.contentType), body: error.body }
     case "UndecodableResponse":
+      // Only a client meets these; written back as the excerpt it kept (a server answers them 502).
       return {
         status: error.status,
         headers: {
-          ...definedEntry("content-type", error.contentType),
+          ...definedEntry("content-type", error.body?.contentType),
           ...definedEntry(
             "retry-after",
-            error.retryAfter === undefined ? undefined : retryAfterHeader(error.retryAfter)
+            error._tag === "UnexpectedStatus" && error.retryAfter !== undefined
+              ? retryAfterHeader(error.retryAfter)
+              : undefined
           )
         },
-        body: error.body
+        body: error.body?.excerpt ?? ""
       }
     case "TransportFailure":
       return json(502, { message: reasonPhrase(502) })

@@ -1,8 +1,10 @@
 /**
  * The retry policy as data plus `Schedule`s. Never retries 400, 401, 403 or
- * 404; waits at least `Retry-After` on a 429 (or a 503 that sends one) and
- * fails fast when that wait is longer than `maxRetryAfter`; retries 5xx,
- * timeouts and transport failures with full-jitter exponential backoff.
+ * 404; waits at least `Retry-After` wherever a response carries it (a 429, a
+ * 503) and fails fast when that wait is longer than `maxRetryAfter`; retries
+ * 5xx (but 501 and 505), timeouts and transport failures with full-jitter
+ * exponential backoff; and, given the request, never repeats one the server
+ * may have acted on unless it is idempotent or carries an idempotency key.
  * Time comes from Effect's `Clock` and randomness from Effect's `Random`, so
  * tests run on `TestClock` with seeded randomness.
  *
@@ -11,9 +13,11 @@
 import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Pull from "effect/Pull"
 import * as Random from "effect/Random"
 import * as Schedule from "effect/Schedule"
 import * as ApiError from "./ApiError.ts"
+import * as RetryTable from "./RetryTable.ts"
 
 /**
  * How hard to try. Build one with `make`; every field has a default.
@@ -74,12 +78,26 @@ export const make = (
 })
 
 /**
+ * What the policy must know about the request to decide whether it may be
+ * sent again: its method, and whether its body carries an `idempotencyKey`
+ * (sent unchanged on every attempt).
+ *
+ * @category models
+ */
+export interface Attempted {
+  readonly method: string
+  readonly idempotencyKey: boolean
+}
+
+/**
  * What the policy decided after a failed attempt.
  *
- * - `Retry`: wait `delay`, because the server asked (`retry-after`) or by
- *   backoff (`backoff`).
- * - `Stop`: the error is not retryable, the attempts are used up, or the
- *   server asked for a wait longer than `maxRetryAfter`.
+ * - `Retry`: wait `delay`: the larger of the server's `Retry-After`
+ *   (`retry-after`) and the jittered backoff (`backoff`).
+ * - `Stop`: the error is not retryable, the request may not be sent again
+ *   (`not-idempotent`: a POST without an idempotency key that the server may
+ *   have acted on), the attempts are used up (or a caller's schedule ended),
+ *   or the server asked for a wait longer than `maxRetryAfter`.
  *
  * @category models
  */
@@ -87,19 +105,83 @@ export type RetryDecision =
   | { readonly _tag: "Retry"; readonly delay: Duration.Duration; readonly basis: "retry-after" | "backoff" }
   | {
       readonly _tag: "Stop"
-      readonly reason: "not-retryable" | "attempts-exhausted" | "retry-after-too-long"
+      readonly reason: "not-retryable" | "not-idempotent" | "attempts-exhausted" | "retry-after-too-long"
     }
 
+/**
+ * The one rule for "may this request be sent again" after it failed with
+ * `error`: always when the failure proves the request was never acted on
+ * (`RetryTable.notActedOn`: a 429, a refused connection, a failed DNS
+ * lookup); otherwise only for an idempotent method or a body that carries an
+ * idempotency key.
+ *
+ * @category deciding
+ * @example
+ * ```ts
+ * import { ApiError, RetryPolicy } from "@centrapay-effect/core"
+ * const post = { method: "POST", idempotencyKey: false }
+ * RetryPolicy.maySendAgain(new ApiError.ServerError({ status: 503, message: "Service Unavailable" }), post) // false
+ * RetryPolicy.maySendAgain(new ApiError.TooManyRequests({ message: "RATE_LIMIT_EXCEEDED" }), post) // true
+ * ```
+ */
+export const maySendAgain = (error: ApiError.ApiError, request: Attempted): boolean => {
+  const status = ApiError.statusOf(error)
+  return (
+    (status !== undefined && RetryTable.notActedOn.statuses.has(status)) ||
+    (error._tag === "TransportFailure" && RetryTable.notActedOn.transportReasons.has(error.reason)) ||
+    RetryTable.idempotentMethods.has(request.method.toUpperCase()) ||
+    request.idempotencyKey
+  )
+}
+
 const serverRequestedWait = (error: ApiError.ApiError): Duration.Duration | undefined =>
-  error._tag === "TooManyRequests" || error._tag === "ServerError" || error._tag === "UndecodableResponse"
+  error._tag === "TooManyRequests" || error._tag === "ServerError" || error._tag === "UnexpectedStatus"
     ? error.retryAfter
     : undefined
 
 /**
- * The decision after attempt number `attempt` (1-based) failed with `error`.
- * `random` is a number in [0, 1) that spreads the backoff (full jitter:
- * `random × min(maxDelay, base × 2^(attempt-1))`). Pure; `schedule` feeds it
- * Effect's `Random`.
+ * Whether the contract lets the request be tried again at all, before any
+ * timing: the error is retryable, and the request may be sent again (when
+ * `request` is given). `undefined` when it may.
+ *
+ * @category deciding
+ */
+export const gate = (
+  error: ApiError.ApiError,
+  request?: Attempted
+): Extract<RetryDecision, { _tag: "Stop" }> | undefined => {
+  if (!ApiError.isRetryable(error)) return { _tag: "Stop", reason: "not-retryable" }
+  if (request !== undefined && !maySendAgain(error, request)) return { _tag: "Stop", reason: "not-idempotent" }
+  return undefined
+}
+
+/**
+ * Applies the server's `Retry-After` to a delay the timing chose: a wait
+ * longer than `maxRetryAfter` stops; otherwise the delay is the larger of the
+ * two (`Retry-After` is a minimum).
+ *
+ * @category deciding
+ */
+export const honourRetryAfter = (
+  policy: RetryPolicy,
+  error: ApiError.ApiError,
+  delay: Duration.Duration
+): RetryDecision => {
+  const requested = serverRequestedWait(error)
+  if (requested === undefined) return { _tag: "Retry", delay, basis: "backoff" }
+  if (Duration.isGreaterThan(requested, policy.maxRetryAfter)) return { _tag: "Stop", reason: "retry-after-too-long" }
+  return Duration.isGreaterThan(delay, requested)
+    ? { _tag: "Retry", delay, basis: "backoff" }
+    : { _tag: "Retry", delay: requested, basis: "retry-after" }
+}
+
+/**
+ * The decision after attempt number `attempt` (1-based) of `request` failed
+ * with `error`. `random` is a number in [0, 1) that spreads the backoff
+ * (full jitter: `random × min(maxDelay, base × 2^(attempt-1))`), and the
+ * wait is at least the server's `Retry-After`. Without `request` the method
+ * is not considered (see `maySendAgain`). Pure; `schedule` feeds it Effect's
+ * `Random`.
  *
  * @category deciding
  * @example
@@ -107,54 +189,98 @@ const serverRequestedWait = (error: ApiError.ApiError): Duration.Duration | unde
  * import { ApiError, RetryPolicy } from "@centrapay-effect/core"
  * RetryPolicy.decide(RetryPolicy.defaults, new ApiError.RouteNotFound({ message: "Not Found" }), 1, 0.5)
  * // { _tag: "Stop", reason: "not-retryable" }
+ * RetryPolicy.decide(
+ *   RetryPolicy.defaults,
+ *   new ApiError.ServerError({ status: 502, message: "Bad Gateway" }),
+ *   1,
+ *   0.5,
+ *   { method: "POST", idempotencyKey: false }
+ * )
+ * // { _tag: "Stop", reason: "not-idempotent" }
  * ```
  */
 export const decide = (
   policy: RetryPolicy,
   error: ApiError.ApiError,
   attempt: number,
-  random: number
+  random: number,
+  request?: Attempted
 ): RetryDecision => {
-  if (!ApiError.isRetryable(error)) return { _tag: "Stop", reason: "not-retryable" }
+  const stop = gate(error, request)
+  if (stop !== undefined) return stop
   if (attempt >= policy.maxAttempts) return { _tag: "Stop", reason: "attempts-exhausted" }
-  const requested = serverRequestedWait(error)
-  if (requested !== undefined) {
-    return Duration.isGreaterThan(requested, policy.maxRetryAfter)
-      ? { _tag: "Stop", reason: "retry-after-too-long" }
-      : { _tag: "Retry", delay: requested, basis: "retry-after" }
-  }
   const base = ApiError.statusOf(error) === 429 ? policy.throttleBaseDelay : policy.baseDelay
   const ceiling = Duration.min(policy.maxDelay, Duration.times(base, 2 ** Math.min(attempt - 1, 52)))
-  return { _tag: "Retry", delay: Duration.millis(Math.floor(random * Duration.toMillis(ceiling))), basis: "backoff" }
+  return honourRetryAfter(policy, error, Duration.millis(Math.floor(random * Duration.toMillis(ceiling))))
 }
 
 /**
  * The policy as a `Schedule` whose input is the error of the failed attempt:
  * it recurs with the decided delay and stops (outputting the decision) when
- * the policy says stop. Use it with `Effect.retry`, or step it by hand.
+ * the policy says stop. With `request`, it also stops where the request may
+ * not be sent again (`maySendAgain`).
+ *
+ * `timing` replaces the policy's own backoff and attempt count with any
+ * `Schedule` of yours (it is fed the same errors); the contract still
+ * applies around it: a non-retryable error or an unsafe repeat stops, and
+ * `Retry-After` is a minimum capped by `maxRetryAfter`.
  *
  * @category schedules
+ * @example
+ * ```ts
+ * import { Effect, Schedule } from "effect"
+ * import { ApiError, RetryPolicy } from "@centrapay-effect/core"
+ *
+ * declare const call: Effect.Effect<string, ApiError.ApiError>
+ * // Five quick retries, spaced 200 ms, still never past the contract:
+ * const patient = call.pipe(
+ *   Effect.retry(
+ *     RetryPolicy.schedule(RetryPolicy.defaults, { method: "GET", idempotencyKey: false }, Schedule.max([Schedule.spaced("200 millis"), Schedule.recurs(5)]))
+ *   )
+ * )
+ * ```
  */
-export const schedule = (policy: RetryPolicy = defaults): Schedule.Schedule<RetryDecision, ApiError.ApiError> =>
+export const schedule = (
+  policy: RetryPolicy = defaults,
+  request?: Attempted,
+  timing?: Schedule.Schedule<unknown, ApiError.ApiError>
+): Schedule.Schedule<RetryDecision, ApiError.ApiError> =>
   Schedule.fromStepWithMetadata(
-    Effect.succeed((metadata: Schedule.InputMetadata<ApiError.ApiError>) =>
-      Effect.flatMap(Random.next, (random) => {
-        const decision = decide(policy, metadata.input, metadata.attempt, random)
-        return decision._tag === "Retry"
-          ? Effect.succeed<[RetryDecision, Duration.Duration]>([decision, decision.delay])
-          : Cause.done(decision)
-      })
+    Effect.map(
+      timing === undefined ? Effect.succeed(undefined) : Schedule.toStep(timing),
+      (step) => (metadata: Schedule.InputMetadata<ApiError.ApiError>) => {
+        const error = metadata.input
+        if (step === undefined) {
+          return Effect.flatMap(Random.next, (random) =>
+            recurOrStop(decide(policy, error, metadata.attempt, random, request))
+          )
+        }
+        const stop = gate(error, request)
+        if (stop !== undefined) return Cause.done(stop)
+        return step(metadata.now, error).pipe(
+          Effect.flatMap(([, delay]) => recurOrStop(honourRetryAfter(policy, error, delay))),
+          Pull.catchDone(() => Cause.done(attemptsExhausted))
+        )
+      }
     )
   )
+
+const attemptsExhausted: RetryDecision = { _tag: "Stop", reason: "attempts-exhausted" }
+
+const recurOrStop = (decision: RetryDecision) =>
+  decision._tag === "Retry"
+    ? Effect.succeed<[RetryDecision, Duration.Duration]>([decision, decision.delay])
+    : Cause.done(decision)
 
 /**
  * Retries an effect that fails with this library's errors, following the
  * policy. The final error is the last attempt's, unchanged: a 429 whose
  * `Retry-After` exceeds `maxRetryAfter` comes back at once, typed.
  *
- * It knows errors, not HTTP methods: wrapped around a non-idempotent call
- * (a POST without an idempotency key) it would repeat a 5xx. For HTTP calls
- * use `Client`, which applies the policy together with the idempotency rules.
+ * Without `request` it knows errors, not HTTP methods: wrapped around a
+ * non-idempotent call (a POST without an idempotency key) it would repeat a
+ * 5xx; pass the request's facts, or use `Client`, which applies the policy
+ * together with the idempotency rule.
  *
  * @category combinators
  * @example
@@ -163,10 +289,10 @@ export const schedule = (policy: RetryPolicy = defaults): Schedule.Schedule<Retr
  * import { ApiError, RetryPolicy } from "@centrapay-effect/core"
  *
  * declare const call: Effect.Effect<string, ApiError.ApiError>
- * const resilient = call.pipe(RetryPolicy.retry(RetryPolicy.make({ maxAttempts: 4 })))
+ * const resilient = call.pipe(RetryPolicy.retry(RetryPolicy.make({ maxAttempts: 4 }), { method: "GET", idempotencyKey: false }))
  * ```
  */
 export const retry =
-  (policy: RetryPolicy = defaults) =>
+  (policy: RetryPolicy = defaults, request?: Attempted) =>
   <A, E extends ApiError.ApiError, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-    Effect.retry(self, schedule(policy))
+    Effect.retry(self, schedule(policy, request))

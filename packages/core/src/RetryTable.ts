@@ -6,12 +6,21 @@
  */
 
 /**
- * Statuses a retry can cure: request timeout, rate limit, and the transient
- * server errors. Never any other 4xx, nor 501 (not implemented) or 505.
+ * Statuses outside the 5xx range that a retry can cure: request timeout and
+ * rate limit.
  *
  * @category retry table
  */
-export const retryableStatuses: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504])
+export const retryableClientStatuses: ReadonlySet<number> = new Set([408, 429])
+
+/**
+ * The 5xx a retry cannot cure: not implemented, HTTP version not supported.
+ * Every other 5xx is retryable (the contract: "retrying should solve the
+ * issue"), 507, 508, 511 and a CDN's 520–524 included.
+ *
+ * @category retry table
+ */
+export const neverRetriedServerStatuses: ReadonlySet<number> = new Set([501, 505])
 
 /**
  * Failures without a status that a retry can cure: the network failed or the
@@ -45,10 +54,12 @@ export const neverRetriedStatuses: ReadonlySet<number> = new Set([400, 401, 403,
  * ```ts
  * import { RetryTable } from "@centrapay-effect/core"
  * RetryTable.isRetryableStatus(503) // true
+ * RetryTable.isRetryableStatus(521) // true
  * RetryTable.isRetryableStatus(501) // false
  * ```
  */
-export const isRetryableStatus = (status: number): boolean => retryableStatuses.has(status)
+export const isRetryableStatus = (status: number): boolean =>
+  retryableClientStatuses.has(status) || (status >= 500 && status <= 599 && !neverRetriedServerStatuses.has(status))
 
 /**
  * Methods whose repetition cannot duplicate a side effect (RFC 9110 §9.2.2).
@@ -57,3 +68,19 @@ export const isRetryableStatus = (status: number): boolean => retryableStatuses.
  * @category retry table
  */
 export const idempotentMethods: ReadonlySet<string> = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"])
+
+/**
+ * Outcomes that prove the request was never acted on, so sending it again
+ * cannot duplicate a side effect, even for a POST without an idempotency
+ * key: a 429 (refused before any work), and transport failures before the
+ * request left (connection refused, DNS lookup failed).
+ *
+ * @category retry table
+ */
+export const notActedOn: {
+  readonly statuses: ReadonlySet<number>
+  readonly transportReasons: ReadonlySet<string>
+} = {
+  statuses: new Set([429]),
+  transportReasons: new Set(["connection-refused", "dns-lookup"])
+}

@@ -13,6 +13,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as ApiError from "./ApiError.ts"
+import { type InvalidRequest, RetryBudgetExhausted } from "./ClientError.ts"
 import { definedEntry } from "./internal/record.ts"
 import * as ResponseCodec from "./ResponseCodec.ts"
 
@@ -122,22 +123,71 @@ const withCarried = (response: ServerResponse, carried: ReadonlyMap<string, Read
 export const interruptedRetryAfter: Duration.Duration = Duration.seconds(1)
 
 /**
+ * Errors a server answers as they are: the contract's errors its own code
+ * raised (or `ApiError.adopt`ed).
+ *
+ * @category models
+ */
+export type RaisedError = ApiError.ContractError
+
+/**
+ * Errors a server never forwards: whatever its client received from another
+ * API (a decoded error naming its `upstream`, a transport failure, a timeout,
+ * a status outside the contract, an unreadable 2xx, the retry budget running
+ * out). Answered 502 (504 for a timeout) with the generic body and the
+ * correlation id; the cause is logged. An upstream 401 or 404 is about the
+ * upstream call, not the caller's credentials or URL.
+ *
+ * @category models
+ */
+export type UpstreamError =
+  | ApiError.Received<ApiError.ContractError>
+  | ApiError.TransportFailure
+  | ApiError.Timeout
+  | ApiError.UnexpectedStatus
+  | ApiError.UndecodableResponse
+  | RetryBudgetExhausted
+
+/**
+ * What a server program may fail with, and how each is answered:
+ * `RaisedError` with its documented encoding, `UpstreamError` with 502/504,
+ * `InvalidRequest` (the program built a bad upstream request: a bug) with
+ * the generic 500.
+ *
+ * @category models
+ */
+export type ProgramError = RaisedError | UpstreamError | InvalidRequest
+
+/**
+ * Why an outcome was not a documented one, for the log line: a defect or an
+ * unknown failure (`defect`), an upstream failure the program let through
+ * (`upstream`), or an interruption (`interrupted`).
+ *
+ * @category models
+ */
+export type Unexpected = "defect" | "upstream" | "interrupted"
+
+/**
  * What `fromExit` decided, and the cause to log when the outcome was not a
- * documented one (a defect, an unknown failure, an interruption).
+ * documented one.
  *
  * @category models
  */
 export interface Outcome {
   readonly response: ServerResponse
-  readonly unexpected: Cause.Cause<unknown> | undefined
+  readonly unexpected: { readonly kind: Unexpected; readonly cause: Cause.Cause<unknown> } | undefined
 }
 
 /**
  * Maps a handler's whole outcome to a response:
  *
  * - success → the response, with the headers the handler set;
- * - a failure with one of the contract's errors → its documented encoding
- *   (a `ServerError` without a correlation id gets the request's);
+ * - a failure with one of the contract's errors the program raised → its
+ *   documented encoding (a `ServerError` without a correlation id gets the
+ *   request's);
+ * - a failure received from an upstream (`UpstreamError`) → 502, or 504 for
+ *   a timeout, generic body and correlation id; never the upstream's status,
+ *   message or body;
  * - any other failure, or a defect → 500 with a generic message and the
  *   correlation id in body and `x-request-id`, never the cause;
  * - interruption only (a deadline) → 503 with `Retry-After`.
@@ -151,6 +201,12 @@ export const fromExit = (
   const carried = context.headers ?? new Map<string, ReadonlyArray<string>>()
   if (Exit.isSuccess(exit)) return { response: withCarried(exit.value, carried), unexpected: undefined }
   const failure = Cause.findErrorOption(exit.cause)
+  if (Option.isSome(failure) && isUpstreamError(failure.value)) {
+    return {
+      response: withCarried(fromError(failure.value, context.requestId), carried),
+      unexpected: { kind: "upstream", cause: exit.cause }
+    }
+  }
   if (Option.isSome(failure) && ApiError.isApiError(failure.value)) {
     return { response: withCarried(fromError(failure.value, context.requestId), carried), unexpected: undefined }
   }
@@ -161,17 +217,31 @@ export const fromExit = (
     correlationId: context.requestId,
     ...(interrupted ? { retryAfter: interruptedRetryAfter } : {})
   })
-  return { response: withCarried(ResponseCodec.encode(error), carried), unexpected: exit.cause }
+  return {
+    response: withCarried(ResponseCodec.encode(error), carried),
+    unexpected: { kind: interrupted ? "interrupted" : "defect", cause: exit.cause }
+  }
 }
 
+const isUpstreamError = (u: unknown): u is UpstreamError =>
+  u instanceof RetryBudgetExhausted || (ApiError.isApiError(u) && ApiError.isReceived(u))
+
 /**
- * The documented response for one of the contract's errors; a server error
- * without a correlation id is given `requestId`.
+ * The response for a failure: one of the contract's errors the program
+ * raised gets its documented encoding (a server error without a correlation
+ * id is given `requestId`); one received from an upstream gets 502 (504 for
+ * a timeout) with the generic body, never the upstream's status or body.
  *
  * @category converting
  */
-export const fromError = (error: ApiError.ApiError, requestId: string): ServerResponse =>
-  ResponseCodec.encode(
+export const fromError = (error: ApiError.ApiError | RetryBudgetExhausted, requestId: string): ServerResponse => {
+  if (error instanceof RetryBudgetExhausted || ApiError.isReceived(error)) {
+    const status = error._tag === "Timeout" ? 504 : 502
+    return ResponseCodec.encode(
+      new ApiError.ServerError({ status, message: ResponseCodec.reasonPhrase(status), correlationId: requestId })
+    )
+  }
+  return ResponseCodec.encode(
     error._tag === "ServerError" && error.correlationId === undefined
       ? new ApiError.ServerError({
           status: error.status,
@@ -181,6 +251,7 @@ export const fromError = (error: ApiError.ApiError, requestId: string): ServerRe
         })
       : error
   )
+}
 
 /**
  * The response of last resort, for when even mapping a failure failed: a

@@ -1,11 +1,12 @@
 /**
  * Runs a server program for one request at a time, the way both adapters
- * need it: the program's layer is built once and reused by every later
- * request (a layer that fails to build is not kept: that request gets a clean
- * 503 and the next one builds again), each request gets its own
- * `CurrentRequest` and `ResponseHeaders`, a deadline interrupts the program
- * and answers 503 with `Retry-After`, and whatever happens the result is a
- * contract response — `handle` never rejects.
+ * need it: each request first passes core's `RequestChecks` (a body over the
+ * cap is the contract's 400, before the layer or the program), the program's
+ * layer is built once and reused by every later request (a layer that fails
+ * to build is not kept: that request gets a clean 503 and the next one builds
+ * again), each request gets its own `CurrentRequest` and `ResponseHeaders`, a
+ * deadline interrupts the program and answers 503 with `Retry-After`, and
+ * whatever happens the result is a contract response — `handle` never rejects.
  *
  * A request runs on one fiber started with the request's context; a program
  * that finishes without waiting for anything is answered on the spot, with no
@@ -21,6 +22,7 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
 import * as ApiError from "./ApiError.ts"
+import * as RequestChecks from "./RequestChecks.ts"
 import { CurrentRequest, type ServerRequest } from "./ServerRequest.ts"
 import {
   fromError,
@@ -28,7 +30,8 @@ import {
   interruptedRetryAfter,
   lastResort,
   ResponseHeaders,
-  type ServerResponse
+  type ServerResponse,
+  type Unexpected
 } from "./ServerResponse.ts"
 
 /**
@@ -61,6 +64,12 @@ export interface ServerRuntime<X> {
   readonly dispose: () => Promise<void>
 }
 
+const unexpectedMessages: Readonly<Record<Unexpected, string>> = {
+  defect: "request failed unexpectedly",
+  upstream: "an upstream failure was not handled; answered as a gateway error",
+  interrupted: "request interrupted (deadline)"
+}
+
 interface Built<R> {
   readonly context: Context.Context<R>
   readonly scope: Scope.Closeable
@@ -80,7 +89,8 @@ const unavailable = (requestId: string): ServerResponse =>
 /**
  * Prepares a program to answer requests. The layer is built on the first
  * request, not at import, so a cold start costs only what the first request
- * needs. `X`, the per-request services, is named by the adapter.
+ * needs. `X`, the per-request services, is named by the adapter; `options`
+ * are the limits `RequestChecks` applies before the program (the body cap).
  *
  * @category constructors
  * @example
@@ -96,8 +106,10 @@ const unavailable = (requestId: string): ServerResponse =>
  */
 export const make = <R, LE, X = never>(
   program: Effect.Effect<ServerResponse, unknown, R | NoInfer<X> | CurrentRequest | ResponseHeaders>,
-  layer: Layer.Layer<R, LE>
+  layer: Layer.Layer<R, LE>,
+  options?: RequestChecks.Options
 ): ServerRuntime<X> => {
+  const limits = RequestChecks.limits(options)
   let building: Promise<Built<R> | undefined> | undefined
   let ready: Built<R> | undefined
 
@@ -138,9 +150,7 @@ export const make = <R, LE, X = never>(
     try {
       const outcome = fromExit(exit, { requestId: request.requestId, headers })
       if (outcome.unexpected === undefined) return outcome.response
-      const message = Cause.hasInterruptsOnly(outcome.unexpected)
-        ? "request interrupted (deadline)"
-        : "request failed unexpectedly"
+      const message = unexpectedMessages[outcome.unexpected.kind]
       Effect.runForkWith(context)(
         Effect.logError(message).pipe(
           Effect.annotateLogs({
@@ -148,7 +158,7 @@ export const make = <R, LE, X = never>(
             method: request.method,
             path: request.path,
             status: outcome.response.status,
-            cause: Cause.pretty(outcome.unexpected)
+            cause: Cause.pretty(outcome.unexpected.cause)
           })
         )
       )
@@ -203,6 +213,8 @@ export const make = <R, LE, X = never>(
 
   const respond: ServerRuntime<X>["respond"] = (request, services, options) => {
     try {
+      const refused = RequestChecks.check(request, limits)
+      if (refused !== undefined) return fromError(refused, request.requestId)
       if (ready !== undefined) return run(ready.context, request, services, options?.deadline)
       return built(request.requestId).then(
         (current) =>

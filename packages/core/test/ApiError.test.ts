@@ -18,8 +18,11 @@ const samples: ReadonlyArray<ApiError.ApiError> = [
   new ApiError.RouteNotFound({ message: "Not Found" }),
   new ApiError.TooManyRequests({ message: "RATE_LIMIT_EXCEEDED", retryAfter: Duration.seconds(3) }),
   new ApiError.ServerError({ status: 503, message: "Service Unavailable", correlationId: "req-1" }),
-  new ApiError.UnexpectedStatus({ status: 409, body: "conflict" }),
-  new ApiError.UndecodableResponse({ status: 502, problem: "not-json", body: "<html>", contentType: "text/html" }),
+  new ApiError.UnexpectedStatus({ status: 409, body: { excerpt: "conflict" } }),
+  new ApiError.UndecodableResponse({
+    status: 200,
+    body: { problem: "not-json", excerpt: "<html>", contentType: "text/html" }
+  }),
   new ApiError.TransportFailure({
     method: "GET",
     url: "http://127.0.0.1:1/x",
@@ -116,6 +119,8 @@ describe("readable and helpful", () => {
       () => new ApiError.BusinessRuleViolation({ status: 403, message: "Not a code", documented: false })
     ).toThrow()
     expect(() => new ApiError.TooManyRequests({ message: "x", retryAfter: Duration.millis(1500) })).toThrow()
-    expect(() => new ApiError.UnexpectedStatus({ status: 404, body: "" })).toThrow()
+    expect(() => new ApiError.UnexpectedStatus({ status: 404 })).toThrow()
+    expect(() => new ApiError.UndecodableResponse({ status: 502 })).toThrow()
+    expect(() => new ApiError.ServerError({ status: 502, message: "x", body: { excerpt: "x".repeat(513) } })).toThrow()
   })
 })

@@ -1,5 +1,6 @@
 import {
   ApiError,
+  AttemptLog,
   Client,
   ClientError,
   Credentials,
@@ -8,7 +9,7 @@ import {
   RetryPolicy
 } from "@centrapay-effect/core"
 import { describe, expect, expectTypeOf, it } from "@effect/vitest"
-import { Clock, Duration, Effect, Fiber, Random, Schema, Tracer } from "effect"
+import { Clock, Duration, Effect, Fiber, Random, Schedule, Schema, Tracer } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { TestClock } from "effect/testing"
 import * as ClockProbe from "./support/ClockProbe.ts"
@@ -17,6 +18,9 @@ import * as Server from "./support/ScriptedServer.ts"
 const Thing = Schema.Struct({ id: Schema.String, name: Schema.String })
 const thing = { id: "t_1", name: "one" }
 const GetThing = Endpoint.withSchemas(Endpoint.make("GET /api/things/{thingId}", {}), { success: Thing })
+const GetThingByConstructor = Endpoint.withSchemas(Endpoint.make("GET /api/things/{constructor}", {}), {
+  success: Thing
+})
 
 const Transfer = Schema.Struct({ id: Schema.String, status: Schema.String })
 const transfer = { id: "at_1", status: "complete" }
@@ -97,34 +101,83 @@ describe("Client: success and headers", () => {
     })
   )
 
-  it.effect("the error channel is exactly the endpoint's decoded errors, transport, timeout and budget", () =>
+  it.effect("headers per client and per call: the call's win, then the client's, then the credentials'", () =>
     Effect.gen(function* () {
-      const server = yield* Server.make([Server.json(200, transfer)])
-      const client = yield* clientFor(server)
-      const call = client.call(CreateAssetTransfer, { body: keyed })
-      expectTypeOf(call).toEqualTypeOf<
-        Effect.Effect<
-          typeof Transfer.Type,
-          | Endpoint.DecodedError<"INSUFFICIENT_WALLET_BALANCE" | "QUOTA_EXCEEDED">
-          | ApiError.TransportFailure
-          | ApiError.Timeout
-          | ClientError.RetryBudgetExhausted
-        >
-      >()
-      expect(yield* call).toEqual(transfer)
+      const server = yield* Server.make([Server.json(200, thing), Server.json(200, thing)])
+      const client = yield* clientFor(server, {
+        account: "acc_org",
+        headers: { prefer: "respond-async", "x-trace-id": "trace-client" }
+      })
+      yield* client.call(GetThing, { path: { thingId: "t_1" } })
+      yield* client.call(GetThing, {
+        path: { thingId: "t_1" },
+        headers: { "X-Centrapay-Account": "acc_other", "x-trace-id": "trace-call" }
+      })
+      const [first, second] = server.requests
+      expect(first?.headers).toMatchObject({
+        prefer: "respond-async",
+        "x-trace-id": "trace-client",
+        "x-centrapay-account": "acc_org",
+        "x-api-key": "ak_test"
+      })
+      expect(second?.headers).toMatchObject({
+        prefer: "respond-async",
+        "x-trace-id": "trace-call",
+        "x-centrapay-account": "acc_other",
+        "x-api-key": "ak_test"
+      })
     })
   )
 
-  it.effect("a body failing its schema, or a missing path parameter, is a MalformedRequest and is never sent", () =>
+  it.effect(
+    "the error channel is exactly the endpoint's decoded errors, credentials, transport, timeout, budget and invalid request",
+    () =>
+      Effect.gen(function* () {
+        const server = yield* Server.make([Server.json(200, transfer)])
+        const client = yield* clientFor(server)
+        const call = client.call(CreateAssetTransfer, { body: keyed })
+        expectTypeOf(call).toEqualTypeOf<
+          Effect.Effect<
+            typeof Transfer.Type,
+            | Endpoint.DecodedError<"INSUFFICIENT_WALLET_BALANCE" | "QUOTA_EXCEEDED">
+            | ApiError.Received<ApiError.Unauthorized>
+            | ApiError.TransportFailure
+            | ApiError.Timeout
+            | ClientError.RetryBudgetExhausted
+            | ClientError.InvalidRequest
+          >
+        >()
+        expect(yield* call).toEqual(transfer)
+      })
+  )
+
+  it.effect(
+    "a body failing its schema, or a missing path parameter, is an InvalidRequest (never the server's 400) and is never sent",
+    () =>
+      Effect.gen(function* () {
+        const server = yield* Server.make([Server.json(200, transfer)])
+        const client = yield* clientFor(server)
+        const badBody = yield* Effect.flip(client.call(CreateAssetTransfer, { body: { ...unkeyed, amount: "ten" } }))
+        expect(badBody).toBeInstanceOf(ClientError.InvalidRequest)
+        expect(badBody).toMatchObject({ _tag: "InvalidRequest", reason: "body-schema-mismatch", method: "POST" })
+        expect(badBody._tag === "InvalidRequest" && badBody.issues?.[0].path).toEqual(["body", "amount"])
+        const noPath = yield* Effect.flip(client.call(GetThing, {}))
+        expect(noPath).toMatchObject({ _tag: "InvalidRequest", reason: "missing-path-parameter" })
+        expect(noPath._tag === "InvalidRequest" && noPath.issues?.[0].path).toEqual(["path", "thingId"])
+        // A path parameter named like an Object.prototype member is not found on the prototype.
+        const protoPath = yield* Effect.flip(client.call(GetThingByConstructor, { path: {} }))
+        expect(protoPath).toMatchObject({ _tag: "InvalidRequest", reason: "missing-path-parameter" })
+        expect(server.requests).toHaveLength(0)
+      })
+  )
+
+  it.effect("a bad base URL is an InvalidRequest before any network call", () =>
     Effect.gen(function* () {
-      const server = yield* Server.make([Server.json(200, transfer)])
-      const client = yield* clientFor(server)
-      const badBody = yield* Effect.flip(client.call(CreateAssetTransfer, { body: { ...unkeyed, amount: "ten" } }))
-      expect(badBody).toBeInstanceOf(ApiError.MalformedRequest)
-      expect(badBody._tag === "MalformedRequest" && badBody.issues?.[0].path).toEqual(["body", "amount"])
-      const noPath = yield* Effect.flip(client.call(GetThing, {}))
-      expect(noPath._tag === "MalformedRequest" && noPath.issues?.[0].path).toEqual(["path", "thingId"])
-      expect(server.requests).toHaveLength(0)
+      const client = yield* Client.make({ baseUrl: "not a url", credentials: Credentials.apiKey("ak_test") }).pipe(
+        Effect.provide(FetchHttpClient.layer)
+      )
+      const error = yield* Effect.flip(client.call(GetThing, { path: { thingId: "t_1" } }))
+      expect(error).toMatchObject({ _tag: "InvalidRequest", reason: "invalid-url" })
     })
   )
 
@@ -134,7 +187,14 @@ describe("Client: success and headers", () => {
       const client = yield* clientFor(server)
       const error = yield* Effect.flip(client.call(GetThing, { path: { thingId: "t_1" } }))
       expect(error).toBeInstanceOf(ApiError.UndecodableResponse)
-      expect(error._tag === "UndecodableResponse" && [error.status, error.problem]).toEqual([200, "schema-mismatch"])
+      expect(error).toMatchObject({
+        status: 200,
+        issues: [
+          { path: ["body", "id"], message: "Expected string" },
+          { path: ["body", "name"], message: "Missing key" }
+        ],
+        body: { problem: "schema-mismatch", excerpt: '{"id":1}' }
+      })
       expect(server.requests).toHaveLength(1)
     })
   )
@@ -359,7 +419,7 @@ describe("Client: 5xx, timeouts and transport failures", () => {
     })
   )
 
-  it.effect("a POST without idempotency key gets the typed error of an HTML 502 at once", () =>
+  it.effect("a POST without idempotency key gets the ServerError of an HTML 502 at once", () =>
     Effect.gen(function* () {
       const server = yield* Server.make([
         Server.raw(502, "<html><body>Bad Gateway</body></html>", { "content-type": "text/html" }),
@@ -367,8 +427,8 @@ describe("Client: 5xx, timeouts and transport failures", () => {
       ])
       const client = yield* clientFor(server)
       const error = yield* Effect.flip(client.call(CreateAssetTransfer, { body: unkeyed }))
-      expect(error).toBeInstanceOf(ApiError.UndecodableResponse)
-      expect(error._tag === "UndecodableResponse" && [error.status, error.problem]).toEqual([502, "not-json"])
+      expect(error).toBeInstanceOf(ApiError.ServerError)
+      expect(error).toMatchObject({ status: 502, message: "Bad Gateway", body: { problem: "not-json" } })
       expect(server.requests).toHaveLength(1)
     })
   )
@@ -430,6 +490,67 @@ describe("Client: 5xx, timeouts and transport failures", () => {
       }).pipe(Effect.provide(FetchHttpClient.layer))
       const error = yield* Effect.flip(client.call(GetThing, { path: { thingId: "t_1" } }))
       expect(error._tag === "TransportFailure" && error.reason).toBe("connection-refused")
+    })
+  )
+
+  it.live("a refused connection is retried even for a POST without idempotency key: nothing was sent", () =>
+    Effect.gen(function* () {
+      const url = yield* Server.closedPortUrl
+      const client = yield* Client.make({
+        baseUrl: url,
+        credentials: Credentials.apiKey("ak_test"),
+        retryPolicy: RetryPolicy.make({ maxAttempts: 3, baseDelay: "1 millis" })
+      }).pipe(Effect.provide(FetchHttpClient.layer))
+      const { result, attempts } = yield* AttemptLog.record(client.call(CreateAssetTransfer, { body: unkeyed }))
+      expect(result).toMatchObject({
+        failure: { _tag: "TransportFailure", reason: "connection-refused", method: "POST" }
+      })
+      expect(attempts.map((a) => a.decision)).toEqual(["retry", "retry", "stop: attempts-exhausted"])
+    })
+  )
+
+  it.live("507, 508, 511 and a CDN's 520–524 are retried for GET; 501 and 505 are not", () =>
+    Effect.gen(function* () {
+      for (const status of [507, 508, 511, 520, 521, 522, 523, 524]) {
+        const server = yield* Server.make([
+          Server.raw(status, "<html>origin down</html>", { "content-type": "text/html" }),
+          Server.json(200, thing)
+        ])
+        const client = yield* clientFor(server, { retryPolicy: RetryPolicy.make({ baseDelay: "1 millis" }) })
+        expect(yield* client.call(GetThing, { path: { thingId: "t_1" } })).toEqual(thing)
+        expect(server.requests).toHaveLength(2)
+      }
+      for (const status of [501, 505]) {
+        const server = yield* Server.make([serverError(status), Server.json(200, thing)])
+        const client = yield* clientFor(server, { retryPolicy: RetryPolicy.make({ baseDelay: "1 millis" }) })
+        const error = yield* Effect.flip(client.call(GetThing, { path: { thingId: "t_1" } }))
+        expect(error).toMatchObject({ _tag: "ServerError", status })
+        expect(server.requests).toHaveLength(1)
+      }
+    })
+  )
+
+  it.effect("a caller's own retry schedule sets the timing; the contract still stops what it must", () =>
+    Effect.gen(function* () {
+      const probe = yield* ClockProbe.make
+      const server = yield* Server.make(
+        [serverError(503), serverError(503), serverError(503), Server.json(200, thing)],
+        { now: probe.now }
+      )
+      const client = yield* clientFor(server, {
+        retrySchedule: Schedule.max([Schedule.spaced("250 millis"), Schedule.recurs(3)])
+      })
+      const fiber = yield* fork(probe, client.call(GetThing, { path: { thingId: "t_1" } }))
+      expect(yield* passWaits(probe, 3)).toEqual([250, 250, 250])
+      expect(yield* Fiber.join(fiber)).toEqual(thing)
+      // Per call, and a 404 is never retried whatever the schedule says.
+      const missing = yield* Server.make([Server.raw(404, '{"message":"Not Found"}'), Server.json(200, thing)])
+      const other = yield* clientFor(missing)
+      const error = yield* Effect.flip(
+        other.call(GetThing, { path: { thingId: "t_1" } }, { retrySchedule: Schedule.spaced("1 millis") })
+      )
+      expect(error._tag).toBe("RouteNotFound")
+      expect(missing.requests).toHaveLength(1)
     })
   )
 

@@ -1,7 +1,7 @@
 import { ApiError, Endpoint, ResponseCodec } from "@centrapay-effect/core"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Result } from "effect"
-import { CancelRequest, CreateAssetTransfer } from "./arbitraries.ts"
+import { CancelRequest, CreateAssetTransfer, GetPatronCode } from "./arbitraries.ts"
 
 type TransferCode = Endpoint.Messages<typeof CreateAssetTransfer>
 
@@ -67,7 +67,7 @@ describe("endpoint contracts", () => {
       Endpoint.violation(CancelRequest, "REQUEST_PAID")
     )
     const error = await Effect.runPromise(Effect.flip(handler))
-    expect(ResponseCodec.encode(error).status).toBe(404)
+    expect(error._tag === "BusinessRuleViolation" && ResponseCodec.encode(error).status).toBe(404)
 
     // @ts-expect-error: REQUEST_PAID is not documented for asset transfers
     Endpoint.violation(CreateAssetTransfer, "REQUEST_PAID")
@@ -77,5 +77,49 @@ describe("endpoint contracts", () => {
     // @ts-expect-error: a plain BusinessRuleViolation's message is any string, so it is not a HandlerError
     const rejected: Effect.Effect<never, Endpoint.HandlerError<typeof CreateAssetTransfer>> = madeUp
     expect(rejected).toBeDefined()
+  })
+})
+
+describe("a current endpoint's documented 400 codes", () => {
+  type BarcodeCode = Endpoint.Codes<typeof GetPatronCode>
+
+  /** A client switches exhaustively on a 400's documented code. */
+  const advice = (error: Endpoint.DecodedError<never, BarcodeCode>): string => {
+    if (error._tag !== "MalformedRequest") return error._tag
+    if (error.code === undefined) return `fix: ${error.message}`
+    switch (error.code) {
+      case "CHECKSUM_FAILED":
+        return "re-scan the barcode"
+      default:
+        return error.code satisfies never
+    }
+  }
+
+  const decodeBarcode = (body: unknown) => {
+    const result = ResponseCodec.decode({ status: 400, body: JSON.stringify(body) }, { endpoint: GetPatronCode })
+    if (Result.isSuccess(result)) throw new Error("expected a failure")
+    return result.failure
+  }
+
+  it("are typed details of a MalformedRequest, not business outcomes", () => {
+    expect(GetPatronCode.businessOutcomes.size).toBe(0)
+    expect([...GetPatronCode.malformedCodes]).toEqual(["CHECKSUM_FAILED"])
+    expect(advice(decodeBarcode({ message: "CHECKSUM_FAILED" }))).toBe("re-scan the barcode")
+    expect(advice(decodeBarcode({ message: "barcode is required" }))).toBe("fix: barcode is required")
+  })
+
+  it("a server fails with a documented 400 code through Endpoint.malformed; an undocumented one does not compile", () => {
+    const error = Endpoint.malformed(GetPatronCode, "CHECKSUM_FAILED", {
+      issues: [{ path: ["path", "barcode"], message: "Luhn check failed" }]
+    })
+    expect(ResponseCodec.encode(error)).toEqual({
+      status: 400,
+      headers: { "content-type": "application/json" },
+      body: '{"statusCode":400,"error":"Bad Request","message":"CHECKSUM_FAILED","issues":[{"path":["path","barcode"],"message":"Luhn check failed"}]}'
+    })
+    // @ts-expect-error: LINE_ITEMS_SUM_CHECK_FAILED is not documented for the barcode lookup
+    Endpoint.malformed(GetPatronCode, "LINE_ITEMS_SUM_CHECK_FAILED")
+    // @ts-expect-error: a current endpoint's 400 code is not a business rule
+    Endpoint.violation(GetPatronCode, "CHECKSUM_FAILED")
   })
 })

@@ -1,8 +1,8 @@
 import { ApiError, ResponseCodec } from "@centrapay-effect/core"
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Equal, Result } from "effect"
+import { Duration, Result, Schema } from "effect"
 import fc from "fast-check"
-import { CancelRequest, CreateAssetTransfer, receivedResponse, wireError } from "./arbitraries.ts"
+import { CancelRequest, CreateAssetTransfer, GetPatronCode, receivedResponse, wireError } from "./arbitraries.ts"
 
 const json = (value: unknown) => JSON.stringify(value)
 const failure = (result: Result.Result<ResponseCodec.Success, ApiError.StatusError>): ApiError.StatusError => {
@@ -118,6 +118,24 @@ describe("decode: one response of every status class", () => {
     expect(failure(ResponseCodec.decode(expired))._tag).toBe("MalformedRequest")
   })
 
+  it("a current endpoint's documented 400 code stays a MalformedRequest carrying the code, with the 400 checklist", () => {
+    const body = json({ statusCode: 400, error: "Bad Request", message: "CHECKSUM_FAILED" })
+    const error = failure(ResponseCodec.decode({ status: 400, body }, { endpoint: GetPatronCode }))
+    expect(error).toMatchObject({ _tag: "MalformedRequest", message: "CHECKSUM_FAILED", code: "CHECKSUM_FAILED" })
+    expect(error.hints.map((h) => h.id)).toEqual([
+      "content-type",
+      "body-fields",
+      "http-verb",
+      "query-parameters",
+      "path-parameters",
+      "object-id-prefix"
+    ])
+    // Without the endpoint the code is only a message.
+    const bare = failure(ResponseCodec.decode({ status: 400, body }))
+    expect(bare).toMatchObject({ _tag: "MalformedRequest", message: "CHECKSUM_FAILED" })
+    expect(bare._tag === "MalformedRequest" ? bare.code : "n/a").toBeUndefined()
+  })
+
   it("Retry-After as delay-seconds and as an HTTP-date (rounded up to whole seconds)", () => {
     const body = json({ message: "RATE_LIMIT_EXCEEDED" })
     const seconds = failure(ResponseCodec.decode({ status: 429, headers: { "Retry-After": "3" }, body }))
@@ -159,34 +177,16 @@ describe("decode: one response of every status class", () => {
     expect(fromBody).toMatchObject({ correlationId: "c-9" })
   })
 
-  it("undecodable bodies are typed and still classified by status: HTML 502, empty 503, JSON failing the schema", () => {
-    const html = failure(
-      ResponseCodec.decode({
-        status: 502,
-        headers: { "content-type": "text/html" },
-        body: "<html><h1>502 Bad Gateway</h1></html>"
-      })
+  it("a 2xx whose body is not JSON is an UndecodableResponse with an excerpt, the only tag for unreadable bodies", () => {
+    const badSuccess = failure(
+      ResponseCodec.decode({ status: 200, body: "<html>", headers: { "content-type": "text/html" } })
     )
-    expect(html).toMatchObject({
+    expect(badSuccess).toMatchObject({
       _tag: "UndecodableResponse",
-      problem: "not-json",
-      status: 502,
-      contentType: "text/html"
+      status: 200,
+      body: { problem: "not-json", excerpt: "<html>", contentType: "text/html" }
     })
-    expect(html.isRetryable).toBe(true)
-    if (html._tag === "UndecodableResponse") expect(html.statusClass).toBe("ServerError")
-    const empty = failure(ResponseCodec.decode({ status: 503, body: new Uint8Array() }))
-    expect(empty).toMatchObject({ _tag: "UndecodableResponse", problem: "empty-body" })
-    const mismatch = failure(ResponseCodec.decode({ status: 403, body: json({ msg: "Forbidden" }) }))
-    expect(mismatch).toMatchObject({ _tag: "UndecodableResponse", problem: "schema-mismatch" })
-    if (mismatch._tag === "UndecodableResponse") expect(mismatch.issues?.[0]?.path).toEqual(["body", "message"])
-    expect(mismatch.isRetryable).toBe(false)
-    const emptyThrottle = failure(ResponseCodec.decode({ status: 429, headers: { "retry-after": "120" }, body: "" }))
-    expect(emptyThrottle).toMatchObject({ _tag: "UndecodableResponse", retryAfter: Duration.seconds(120) })
-    const htmlUnauthorized = failure(ResponseCodec.decode({ status: 401, body: "<html>login</html>" }))
-    expect(htmlUnauthorized.hints.map((h) => h.id)).toContain("credentials-present")
-    const badSuccess = failure(ResponseCodec.decode({ status: 200, body: "<html>" }))
-    expect(badSuccess).toMatchObject({ _tag: "UndecodableResponse", problem: "not-json", status: 200 })
+    expect(badSuccess.isRetryable).toBe(false)
   })
 
   it("bytes are read as UTF-8, invalid sequences included", () => {
@@ -259,15 +259,74 @@ describe("encode: the documented wire format", () => {
   })
 })
 
+// What an error says on the wire: everything but what a client notes on receipt (`body`, `upstream`).
+const wireFields = (error: ApiError.ApiError): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries(Schema.encodeSync(ApiError.ApiErrorSchema)(error)).filter(
+      ([key]) => key !== "body" && key !== "upstream"
+    )
+  )
+const statusClassTag = (status: number): ReadonlyArray<string> => {
+  const statusClass = ApiError.statusClassOf(Number.isInteger(status) ? status : 0)
+  if (statusClass === "Ok") return ["Success", "UndecodableResponse"]
+  if (statusClass === "ResourceForbidden") return ["ResourceForbidden", "BusinessRuleViolation"]
+  return [statusClass]
+}
+
 describe("properties", () => {
-  it("decode(encode(e)) equals e for every error value (10k runs)", () => {
+  it("decode(encode(e)) equals e on the wire for every error value, marked as received (10k runs)", () => {
     fc.assert(
       fc.property(wireError, ({ error, endpoint }) => {
         const decoded = failure(ResponseCodec.decode(ResponseCodec.encode(error), { endpoint }))
-        expect(decoded).toEqual(error)
-        expect(Equal.equals(decoded, error)).toBe(true)
+        expect(decoded._tag).toBe(error._tag)
+        expect(wireFields(decoded)).toEqual(wireFields(error))
+        expect(decoded.upstream).toEqual({})
+        expect(ApiError.isReceived(decoded)).toBe(true)
       }),
       { numRuns: 10_000 }
+    )
+  })
+
+  it("for any status and any body the tag is the status class's (10k runs), on a current endpoint", () => {
+    fc.assert(
+      fc.property(
+        receivedResponse,
+        fc.constantFrom(undefined, CreateAssetTransfer, GetPatronCode),
+        (received, endpoint) => {
+          const result = ResponseCodec.decode(received, { endpoint })
+          const tag = Result.isSuccess(result) ? "Success" : result.failure._tag
+          expect(statusClassTag(received.status)).toContain(tag)
+        }
+      ),
+      { numRuns: 10_000 }
+    )
+  })
+
+  it("a documented code on a current endpoint keeps its code whatever the other fields hold (5k runs)", () => {
+    const otherFields = fc.dictionary(
+      fc.constantFrom("statusCode", "error", "quotas", "issues", "problem", "correlationId", "extra"),
+      fc.anything(),
+      { maxKeys: 5 }
+    )
+    fc.assert(
+      fc.property(
+        fc.constantFrom(
+          { endpoint: CreateAssetTransfer, status: 403, code: "QUOTA_EXCEEDED", tag: "BusinessRuleViolation" },
+          { endpoint: CreateAssetTransfer, status: 403, code: "RECIPIENT_MISSING", tag: "BusinessRuleViolation" },
+          { endpoint: GetPatronCode, status: 400, code: "CHECKSUM_FAILED", tag: "MalformedRequest" }
+        ),
+        otherFields,
+        ({ endpoint, status, code, tag }, fields) => {
+          const error = failure(
+            ResponseCodec.decode({ status, body: json({ ...fields, message: code }) }, { endpoint })
+          )
+          expect(error._tag).toBe(tag)
+          expect(error.message).toBe(code)
+          if (error._tag === "BusinessRuleViolation") expect(error.documented).toBe(true)
+          if (error._tag === "MalformedRequest") expect(error.code).toBe(code)
+        }
+      ),
+      { numRuns: 5_000 }
     )
   })
 
@@ -276,7 +335,7 @@ describe("properties", () => {
     fc.assert(
       fc.property(
         receivedResponse,
-        fc.constantFrom(undefined, CreateAssetTransfer, CancelRequest),
+        fc.constantFrom(undefined, CreateAssetTransfer, CancelRequest, GetPatronCode),
         (received, endpoint) => {
           const result = ResponseCodec.decode(received, { endpoint, now })
           if (Result.isSuccess(result)) return
@@ -291,7 +350,8 @@ describe("properties", () => {
             })
             return
           }
-          expect(failure(again)).toEqual(result.failure)
+          if (result.failure._tag === "UndecodableResponse") return
+          expect(wireFields(failure(again))).toEqual(wireFields(result.failure))
         }
       ),
       { numRuns: 10_000 }

@@ -23,11 +23,87 @@ const scripted = (errors: ReadonlyArray<ApiError.ApiError>, times: Ref.Ref<Reado
 }
 
 describe("the retry table is data", () => {
-  it("retries 408, 429, 500, 502, 503, 504, timeouts and transport failures; never other 4xx, 501 or 505", () => {
-    expect([...RetryTable.retryableStatuses].sort()).toEqual([408, 429, 500, 502, 503, 504])
+  it("retries 408, 429, every 5xx but 501 and 505, timeouts and transport failures; never other 4xx", () => {
+    for (const status of [408, 429, 500, 502, 503, 504, 507, 508, 511, 520, 521, 522, 523, 524, 599])
+      expect(RetryTable.isRetryableStatus(status)).toBe(true)
     expect([...RetryTable.retryableFailures].sort()).toEqual(["Timeout", "TransportFailure"])
-    for (const status of [400, 401, 403, 404, 409, 422, 501, 505])
+    for (const status of [200, 301, 400, 401, 403, 404, 409, 422, 501, 505, 600])
       expect(RetryTable.isRetryableStatus(status)).toBe(false)
+  })
+
+  it("a 429, a refused connection and a failed DNS lookup were never acted on", () => {
+    expect([...RetryTable.notActedOn.statuses]).toEqual([429])
+    expect([...RetryTable.notActedOn.transportReasons].sort()).toEqual(["connection-refused", "dns-lookup"])
+  })
+})
+
+describe("maySendAgain: the one rule for repeating a request", () => {
+  const keylessPost = { method: "POST", idempotencyKey: false }
+  const transport = (reason: ApiError.TransportFailure["reason"]) =>
+    new ApiError.TransportFailure({ method: "POST", url: "http://127.0.0.1:1/x", reason, detail: reason })
+  it("a keyless POST may be repeated after a 429, a refused connection or a failed DNS lookup, nothing else", () => {
+    expect(RetryPolicy.maySendAgain(rateLimited(1), keylessPost)).toBe(true)
+    expect(RetryPolicy.maySendAgain(transport("connection-refused"), keylessPost)).toBe(true)
+    expect(RetryPolicy.maySendAgain(transport("dns-lookup"), keylessPost)).toBe(true)
+    expect(RetryPolicy.maySendAgain(transport("connection-reset"), keylessPost)).toBe(false)
+    expect(RetryPolicy.maySendAgain(serverError(503), keylessPost)).toBe(false)
+    expect(
+      RetryPolicy.maySendAgain(
+        new ApiError.Timeout({ method: "POST", url: "http://x/y", after: Duration.seconds(1), attempts: 1 }),
+        keylessPost
+      )
+    ).toBe(false)
+  })
+
+  it("a keyed POST and idempotent methods may be repeated after any retryable failure", () => {
+    expect(RetryPolicy.maySendAgain(serverError(503), { method: "POST", idempotencyKey: true })).toBe(true)
+    for (const method of ["GET", "get", "HEAD", "PUT", "DELETE", "OPTIONS"])
+      expect(RetryPolicy.maySendAgain(serverError(503), { method, idempotencyKey: false })).toBe(true)
+    expect(RetryPolicy.maySendAgain(serverError(503), { method: "PATCH", idempotencyKey: false })).toBe(false)
+  })
+
+  it("decide stops a keyless POST after a 502 as not-idempotent, but retries it after a 429", () => {
+    expect(RetryPolicy.decide(RetryPolicy.defaults, serverError(502), 1, 0.5, keylessPost)).toEqual({
+      _tag: "Stop",
+      reason: "not-idempotent"
+    })
+    expect(RetryPolicy.decide(RetryPolicy.defaults, rateLimited(2), 1, 0.5, keylessPost)).toEqual({
+      _tag: "Retry",
+      delay: Duration.seconds(2),
+      basis: "retry-after"
+    })
+  })
+})
+
+describe("Retry-After is a minimum on any status that carries it", () => {
+  it("a 503 with an HTML body and Retry-After: 2 waits 2 s", () => {
+    const html503 = new ApiError.ServerError({
+      status: 503,
+      message: "Service Unavailable",
+      retryAfter: Duration.seconds(2),
+      body: { problem: "not-json", contentType: "text/html" }
+    })
+    expect(RetryPolicy.decide(RetryPolicy.defaults, html503, 1, 0.5)).toEqual({
+      _tag: "Retry",
+      delay: Duration.seconds(2),
+      basis: "retry-after"
+    })
+  })
+
+  it("the wait is the larger of Retry-After and the backoff", () => {
+    // Attempt 3 with base 1 s: backoff ceiling 4 s, jitter 0.9 → 3.6 s > Retry-After 1 s.
+    const slow = RetryPolicy.make({ maxAttempts: 5, baseDelay: "1 second" })
+    const busy = new ApiError.ServerError({ status: 503, message: "busy", retryAfter: Duration.seconds(1) })
+    expect(RetryPolicy.decide(slow, busy, 3, 0.9)).toEqual({
+      _tag: "Retry",
+      delay: Duration.millis(3600),
+      basis: "backoff"
+    })
+    expect(RetryPolicy.decide(slow, busy, 3, 0.1)).toEqual({
+      _tag: "Retry",
+      delay: Duration.seconds(1),
+      basis: "retry-after"
+    })
   })
 })
 
@@ -47,17 +123,16 @@ describe("decide", () => {
     })
   }
 
-  it("waits exactly Retry-After when the server gives one, and fails fast above maxRetryAfter", () => {
+  it("waits Retry-After when it is longer than the backoff, and fails fast above maxRetryAfter", () => {
     expect(RetryPolicy.decide(policy, rateLimited(7), 1, 0.99)).toEqual({
       _tag: "Retry",
       delay: Duration.seconds(7),
       basis: "retry-after"
     })
     expect(RetryPolicy.decide(policy, rateLimited(61), 1, 0)).toEqual({ _tag: "Stop", reason: "retry-after-too-long" })
-    const emptyThrottle = new ApiError.UndecodableResponse({
-      status: 429,
-      problem: "empty-body",
-      body: "",
+    const emptyThrottle = new ApiError.TooManyRequests({
+      message: "Too Many Requests",
+      body: { problem: "empty-body" },
       retryAfter: Duration.seconds(120)
     })
     expect(RetryPolicy.decide(policy, emptyThrottle, 1, 0)).toEqual({ _tag: "Stop", reason: "retry-after-too-long" })

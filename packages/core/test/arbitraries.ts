@@ -16,11 +16,13 @@ export const CancelRequest = Endpoint.make(
   { 400: ["REQUEST_NOT_FOUND", "REQUEST_EXPIRED"], 404: ["REQUEST_PAID"] },
   { deprecated: true }
 )
+/** A current endpoint documenting a 400 code: a malformed request with a typed code, not a business rule. */
+export const GetPatronCode = Endpoint.make("GET /api/patron-codes/barcode/{barcode}", { 400: ["CHECKSUM_FAILED"] })
 export const endpoints = [CreateAssetTransfer, CancelRequest] as const
 
 const businessCode = fc.stringMatching(/^[A-Z][A-Z0-9]{0,8}(?:_[A-Z0-9]{1,8}){0,3}$/)
-const phrase = fc.string({ maxLength: 40 }).filter((s) => !ApiError.isBusinessCode(s))
-const message = fc.oneof(fc.string({ maxLength: 60 }), businessCode)
+const phrase = fc.string({ maxLength: 40 }).filter((s) => !ApiError.isBusinessCode(s) && s.trim() !== "")
+const message = fc.oneof(fc.string({ maxLength: 60 }), businessCode).filter((m) => m.trim() !== "")
 const wholeSeconds = fc.integer({ min: 0, max: 86_400 }).map((s) => Duration.seconds(s))
 const issue: fc.Arbitrary<ErrorBody.Issue> = fc.record({
   path: fc.array(fc.oneof(fc.string({ maxLength: 10 }), fc.nat({ max: 20 })), { maxLength: 4 }),
@@ -56,7 +58,7 @@ export const unexpectedStatus = fc
 /** An error value that has a wire form, paired with the endpoint to decode it with. */
 export const wireError: fc.Arbitrary<{
   readonly error: ApiError.StatusError
-  readonly endpoint: Endpoint.Endpoint<string> | undefined
+  readonly endpoint: Endpoint.Endpoint<string, string> | undefined
 }> = fc.oneof(
   fc
     .tuple(
@@ -92,7 +94,7 @@ export const wireError: fc.Arbitrary<{
   fc
     .tuple(
       fc.integer({ min: 500, max: 599 }),
-      message,
+      message.filter((m) => m.trim() !== ""),
       optional(
         "correlationId",
         fc.string({ minLength: 1, maxLength: 20 }).filter((s) => s.trim() === s && s !== "")
@@ -103,16 +105,14 @@ export const wireError: fc.Arbitrary<{
       error: new ApiError.ServerError({ status, message: m, ...c, ...r }),
       endpoint: undefined
     })),
-  fc
-    .tuple(
-      unexpectedStatus,
-      fc.string({ maxLength: 80 }),
-      optional("contentType", fc.constantFrom("text/html", "application/json"))
-    )
-    .map(([status, body, ct]) => ({
-      error: new ApiError.UnexpectedStatus({ status, body, ...ct }),
-      endpoint: undefined
-    }))
+  fc.tuple(unexpectedStatus, optional("retryAfter", wholeSeconds)).map(([status, r]) => ({
+    error: new ApiError.UnexpectedStatus({ status, ...r }),
+    endpoint: undefined
+  })),
+  fc.constant({
+    error: Endpoint.malformed(GetPatronCode, "CHECKSUM_FAILED"),
+    endpoint: GetPatronCode
+  })
 )
 
 const headerName = fc.oneof(
@@ -141,6 +141,14 @@ export const receivedResponse: fc.Arbitrary<Parameters<typeof ResponseCodec.deco
     fc.string({ maxLength: 200 }),
     fc.uint8Array({ maxLength: 200 }),
     jsonishBody.map((value) => JSON.stringify(value) ?? ""),
-    fc.constantFrom(null, undefined, "", "<html><body>502 Bad Gateway</body></html>")
+    fc.constantFrom(
+      null,
+      undefined,
+      "",
+      "<html><body>502 Bad Gateway</body></html>",
+      '{"message":"FORBIDDEN"}',
+      '{"type":"about:blank","title":"Not Found","status":404}',
+      '\uFEFF{"message":"QUOTA_EXCEEDED","quotas":[{"type":"spend"}]}'
+    )
   )
 })

@@ -52,10 +52,38 @@ describe("centrapay-effect explain <status> [body]", () => {
       "  kind        business-rule — a business rule failed: the resource exists and access is allowed",
       "  endpoint    POST /api/asset-transfers",
       "  documented  yes: POST /api/asset-transfers documents 403 QUOTA_EXCEEDED",
+      "  docs        The transfer exceeds one or more spend quota limits. See [Quota Error Response](/api/quotas#errors).",
       "  retry       no: branch on the message",
       "  quota       spend: usage 120 of limit 100",
       ""
     ])
+  })
+
+  it("shows what the docs say a documented 400 code means, on a concrete path", () => {
+    const { code, stdout, stderr } = run([
+      "explain",
+      "400",
+      body({ statusCode: 400, message: "CHECKSUM_FAILED" }),
+      "--endpoint",
+      "GET /api/patron-codes/barcode/9990001234567890"
+    ])
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" })
+    expect(stdout).toContain("documented  yes: GET /api/patron-codes/barcode/{barcode} documents 400 CHECKSUM_FAILED")
+    expect(stdout).toContain("\n  docs        Luhn checksum digit doesn't pass.\n")
+  })
+
+  it("shows no docs line for a message the endpoint does not document, or without an endpoint", () => {
+    const undocumented = run([
+      "explain",
+      "403",
+      body({ message: "BRAND_NEW_RULE" }),
+      "--endpoint",
+      "POST /api/asset-transfers"
+    ]).stdout
+    expect(undocumented).toContain("documented  no:")
+    expect(undocumented).not.toContain("\n  docs ")
+    // QUOTA_EXCEEDED is documented on POST /api/asset-transfers, but no endpoint was given.
+    expect(run(["explain", "403", body({ message: "QUOTA_EXCEEDED" })]).stdout).not.toContain("\n  docs ")
   })
 
   it("explains a legacy 404 as a business outcome of its deprecated endpoint", () => {
@@ -109,14 +137,26 @@ describe("centrapay-effect explain <status> [body]", () => {
 
   it("explains HTML, empty and broken bodies by their status", () => {
     const html = run(["explain", "502", "<html>Bad Gateway</html>", "--header", "Content-Type: text/html"]).stdout
-    expect(html).toContain("UndecodableResponse (502): Status 502 came with a body that is not JSON (text/html)")
+    expect(html).toContain("ServerError (502): Bad Gateway")
     expect(html).toContain("kind      server-error")
     expect(html).toContain("retry     yes, with jittered exponential backoff")
     expect(html).toContain("If it persists, report it with the correlation id.")
-    expect(run(["explain", "503"]).stdout).toContain("UndecodableResponse (503): Status 503 came with an empty body")
+    expect(run(["explain", "503"]).stdout).toContain("ServerError (503): Service Unavailable")
+    expect(run(["explain", "403", "<html>Forbidden</html>"]).stdout).toContain("ResourceForbidden (403): Forbidden")
     const broken = run(["explain", "400", '{"message": "amount', "--endpoint", "POST /api/asset-transfers"]).stdout
     expect(broken).toContain("kind      malformed-request")
     expect(broken).toContain("retry     no: fix the request first")
+  })
+
+  it("decides a repeat with the client's own rule: a keyless POST stops after a 502, a keyed one retries", () => {
+    const keyless = run(["explain", "502", "", "--endpoint", "POST /api/asset-transfers"]).stdout
+    expect(keyless).toContain(
+      "retry     no: the server may have acted on the request, which is not idempotent and has no idempotencyKey"
+    )
+    const keyed = run(["explain", "502", "", "--endpoint", "POST /api/asset-transfers", "--idempotency-key"]).stdout
+    expect(keyed).toContain("retry     yes, with jittered exponential backoff")
+    const limited = run(["explain", "429", "", "--endpoint", "POST /api/asset-transfers", "--header", "Retry-After: 2"])
+    expect(limited.stdout).toContain("retry     yes, after 2s (Retry-After)")
   })
 
   it("reads the body from stdin with -", () => {
@@ -181,7 +221,9 @@ describe("centrapay-effect explain --json", () => {
         status: 404,
         message: "REQUEST_PAID",
         documented: true,
+        description: "Action cannot be completed because the request has been paid.",
         retryable: false,
+        decision: "stop: not-retryable",
         retryAfterMs: null,
         endpoint: "POST /payments/api/requests.cancel",
         hints: []
@@ -192,7 +234,9 @@ describe("centrapay-effect explain --json", () => {
         status: 404,
         message: "Not Found",
         documented: false,
+        description: null,
         retryable: false,
+        decision: "stop: not-retryable",
         retryAfterMs: null,
         endpoint: null,
         hints: ["url", "http-verb"]
@@ -200,11 +244,13 @@ describe("centrapay-effect explain --json", () => {
       { error: "Expected a valid JSON string", line: 3 },
       {
         kind: "server-error",
-        tag: "UndecodableResponse",
+        tag: "ServerError",
         status: 502,
-        message: "Status 502 came with a body that is not JSON (text/html)",
+        message: "Bad Gateway",
         documented: false,
+        description: null,
         retryable: true,
+        decision: "stop: not-idempotent",
         retryAfterMs: null,
         endpoint: "POST /api/asset-transfers",
         hints: ["retry-later", "report-if-persistent"]
@@ -212,22 +258,26 @@ describe("centrapay-effect explain --json", () => {
       { error: "status: Expected number", line: 6 },
       {
         kind: "server-error",
-        tag: "UndecodableResponse",
+        tag: "ServerError",
         status: 500,
-        message: "Status 500 came with an empty body",
+        message: "Internal Server Error",
         documented: false,
+        description: null,
         retryable: true,
+        decision: "stop: not-idempotent",
         retryAfterMs: null,
         endpoint: "POST /api/asset-transfers",
         hints: ["retry-later", "report-if-persistent"]
       },
       {
         kind: "forbidden-resource",
-        tag: "UndecodableResponse",
+        tag: "ResourceForbidden",
         status: 403,
-        message: "Status 403 came with a body that is not JSON (no content type)",
+        message: "Forbidden",
         documented: false,
+        description: null,
         retryable: false,
+        decision: "stop: not-retryable",
         retryAfterMs: null,
         endpoint: "POST /api/asset-transfers",
         hints: ["resource-id", "account-membership", "role-permission"]
@@ -238,10 +288,12 @@ describe("centrapay-effect explain --json", () => {
         status: 429,
         message: "RATE_LIMIT_EXCEEDED",
         documented: false,
+        description: null,
         retryable: true,
+        decision: "retry",
         retryAfterMs: 3000,
         endpoint: "GET /api/withdrawals/{withdrawalId}",
-        hints: ["retry-later", "report-if-persistent"]
+        hints: ["wait-retry-after", "client-rate-limit", "account-rate-limit"]
       },
       {
         kind: "ok",
@@ -249,12 +301,92 @@ describe("centrapay-effect explain --json", () => {
         status: 200,
         message: null,
         documented: false,
+        description: null,
         retryable: false,
+        decision: null,
         retryAfterMs: null,
         endpoint: "POST /api/asset-transfers",
         hints: []
       }
     ])
+  })
+
+  it("gives the docs' description of documented errors, typographic quotes and markdown as written", () => {
+    const records = explainJson([
+      response({
+        method: "POST",
+        path: "/api/asset-transfers",
+        status: 403,
+        body: body({ message: "QUOTA_EXCEEDED" })
+      }),
+      response({
+        method: "GET",
+        path: "/api/patron-codes/barcode/9990001234567890",
+        status: 400,
+        body: body({ message: "CHECKSUM_FAILED" })
+      }),
+      response({
+        method: "POST",
+        path: "/payments/api/requests.cancel",
+        status: 400,
+        body: body({ message: "REQUEST_NOT_FOUND" })
+      }),
+      response({
+        method: "POST",
+        path: "/api/businesses/onboard",
+        status: 401,
+        body: body({ message: "Unauthorized" })
+      }),
+      // Documented as a 404 on this endpoint, not as a 403.
+      response({
+        method: "POST",
+        path: "/payments/api/requests.cancel",
+        status: 403,
+        body: body({ message: "REQUEST_PAID" })
+      })
+    ])
+    expect(records).toMatchObject([
+      {
+        message: "QUOTA_EXCEEDED",
+        documented: true,
+        description:
+          "The transfer exceeds one or more spend quota limits. See [Quota Error Response](/api/quotas#errors)."
+      },
+      { message: "CHECKSUM_FAILED", documented: true, description: "Luhn checksum digit doesn't pass." },
+      { message: "REQUEST_NOT_FOUND", documented: true, description: "The provided request doesn\u2019t exist." },
+      { tag: "Unauthorized", documented: true, description: "Missing or invalid API key." },
+      { message: "REQUEST_PAID", documented: false, description: null }
+    ])
+  })
+
+  it("has a description for every documented error of the catalog", () => {
+    // The expected text comes from the recorded source the modules are generated from.
+    const Catalog = Schema.Struct({
+      endpoints: Schema.Array(
+        Schema.Struct({
+          method: Schema.String,
+          path: Schema.String,
+          errors: Schema.Array(
+            Schema.Struct({ status: Schema.Int, message: Schema.String, description: Schema.String })
+          )
+        })
+      )
+    })
+    const catalog = Schema.decodeUnknownSync(Schema.fromJsonString(Catalog))(
+      readFileSync(new URL("../data/centrapay-catalog.json", import.meta.url), "utf8")
+    )
+    const cases = catalog.endpoints.flatMap(({ method, path, errors }) =>
+      errors.map(({ status, message, description }) => ({ method, path, status, message, description }))
+    )
+    expect(cases).toHaveLength(193)
+    const records = explainJson(
+      cases.map(({ method, path, status, message }) => response({ method, path, status, body: body({ message }) }))
+    )
+    expect(records).toEqual(
+      cases.map(({ method, path, status, message, description }) =>
+        expect.objectContaining({ endpoint: `${method} ${path}`, status, message, documented: true, description })
+      )
+    )
   })
 
   it("classifies every status class", () => {

@@ -12,6 +12,9 @@
  * - Events are translated straight to core's neutral request and back to the
  *   result shape of their source (detected, or named with `source`) — no Web
  *   `Request`/`Response` on the way.
+ * - Requests pass core's checks in core's order (`RequestChecks`): a body
+ *   over `maxBodyBytes` (its size after base64 decoding) is a 400 before the
+ *   layer or the program runs, as in the Workers adapter.
  * - Every HTTP invocation ends in a valid contract response, never an
  *   invocation error (which API Gateway turns into a 502): typed failures get
  *   their documented encoding, defects a generic 500 with the correlation id
@@ -23,7 +26,7 @@
  *
  * @module
  */
-import type * as ApiError from "@centrapay-effect/core/ApiError"
+import type * as RequestChecks from "@centrapay-effect/core/RequestChecks"
 import type * as ServerRequest from "@centrapay-effect/core/ServerRequest"
 import type * as ServerResponse from "@centrapay-effect/core/ServerResponse"
 import * as ServerRuntime from "@centrapay-effect/core/ServerRuntime"
@@ -61,11 +64,12 @@ export interface LambdaHandler<Event, Result> {
 }
 
 /**
- * How the handler reads events and bounds the program.
+ * How the handler reads events and bounds the program: core's limits
+ * (`maxBodyBytes`, default 1 MiB), the event source, the timeout margin.
  *
  * @category models
  */
-export interface Options {
+export interface Options extends RequestChecks.Options {
   /**
    * The event source, when the function is wired to one: events are read as
    * that source without detection. @default detected per event
@@ -87,14 +91,17 @@ export interface Options {
 export const defaultTimeoutMargin: Duration.Duration = Duration.millis(500)
 
 /**
- * The program a handler serves: a response, or one of the contract's errors,
- * using the layer's services, the adapter's and core's per-request ones.
+ * The program a handler serves: a response, or a failure core knows how to
+ * answer (`ServerResponse.ProgramError`: the contract's errors the program
+ * raised, as they are; anything its client received from an upstream, as
+ * 502/504), using the layer's services, the adapter's and core's per-request
+ * ones.
  *
  * @category models
  */
 export type Program<R> = Effect.Effect<
   ServerResponse.ServerResponse,
-  ApiError.ApiError,
+  ServerResponse.ProgramError,
   R | Services | ServerRequest.CurrentRequest | ServerResponse.ResponseHeaders
 >
 
@@ -138,7 +145,9 @@ export function make<R, LE>(
   layer: Layer.Layer<R, LE>,
   options?: Options
 ): LambdaHandler<unknown, Translate.AnyResult> {
-  const runtime = ServerRuntime.make<R, LE, Services>(program, Layer.merge(structuredLogs, layer))
+  const runtime = ServerRuntime.make<R, LE, Services>(program, Layer.merge(structuredLogs, layer), {
+    maxBodyBytes: options?.maxBodyBytes
+  })
   const source = options?.source
   const margin = Duration.toMillis(Duration.fromInputUnsafe(options?.timeoutMargin ?? defaultTimeoutMargin))
 

@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http"
-import { ApiError, Client, Credentials, Endpoint, Router, ServerResponse } from "@centrapay-effect/core"
+import { Client, Credentials, Endpoint, Router, ServerResponse } from "@centrapay-effect/core"
 import { LambdaClient, LambdaContext, LambdaHandler } from "@centrapay-effect/lambda-adapter"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Logger, Schema } from "effect"
@@ -11,6 +11,16 @@ let baseUrl = ""
 beforeAll(async () => {
   server = createServer((request, response) => {
     upstream.requests++
+    if (request.url?.startsWith("/api/html")) {
+      response.writeHead(502, { "content-type": "text/html" })
+      response.end("<html><body><h1>502 Bad Gateway</h1><p>upstream billing-internal.prod:8443</p></body></html>")
+      return
+    }
+    if (request.url?.startsWith("/api/unauthorized")) {
+      response.writeHead(401, { "content-type": "application/json" })
+      response.end('{"statusCode":401,"error":"Unauthorized","message":"Invalid API key"}')
+      return
+    }
     if (request.url?.startsWith("/api/slow")) {
       const timer = setTimeout(() => response.end("{}"), 3_000)
       response.on("close", () => clearTimeout(timer))
@@ -34,27 +44,23 @@ const GetConfig = Endpoint.withSchemas(Endpoint.make("GET /api/merchant-configs/
   success: Config
 })
 const GetSlow = Endpoint.withSchemas(Endpoint.make("GET /api/slow", {}), { success: Config })
+const GetHtml = Endpoint.withSchemas(Endpoint.make("GET /api/html", {}), { success: Config })
+const GetUnauthorized = Endpoint.withSchemas(Endpoint.make("GET /api/unauthorized", {}), { success: Config })
 const ProxyConfig = Endpoint.make("GET /proxy", {})
 const ProxySlow = Endpoint.make("GET /proxy-slow", {})
+const ProxyHtml = Endpoint.make("GET /proxy-html", {})
+const ProxyUnauthorized = Endpoint.make("GET /proxy-unauthorized", {})
 
-// Upstream failures become this service's own 5xx: 504 for a timeout, 502 otherwise.
-const asGatewayError = (error: Client.CallError<never>) =>
-  new ApiError.ServerError({ status: error._tag === "Timeout" ? 504 : 502, message: error._tag })
+// Upstream failures are let through: core answers them as a gateway would (502, 504 for a timeout).
+const proxy = (call: Effect.Effect<typeof Config.Type, Client.CallError<never>, Client.Client>) => () =>
+  Effect.map(call, (config) => ServerResponse.json(config))
 
 const app = Router.toHandler(
   Router.empty.pipe(
-    Router.add(ProxyConfig, () =>
-      Client.call(GetConfig, { path: { merchantConfigId: "mc_1" } }).pipe(
-        Effect.map((config) => ServerResponse.json(config)),
-        Effect.mapError(asGatewayError)
-      )
-    ),
-    Router.add(ProxySlow, () =>
-      Client.call(GetSlow, {}).pipe(
-        Effect.map((config) => ServerResponse.json(config)),
-        Effect.mapError(asGatewayError)
-      )
-    )
+    Router.add(ProxyConfig, proxy(Client.call(GetConfig, { path: { merchantConfigId: "mc_1" } }))),
+    Router.add(ProxySlow, proxy(Client.call(GetSlow, {}))),
+    Router.add(ProxyHtml, proxy(Client.call(GetHtml, {}))),
+    Router.add(ProxyUnauthorized, proxy(Client.call(GetUnauthorized, {})))
   )
 )
 
@@ -95,9 +101,30 @@ describe("LambdaClient", () => {
     const result = await handler(eventFor("/proxy-slow"), LambdaContext.local({ timeout: "2 seconds" }))
     const elapsed = Date.now() - started
     expect(result).toMatchObject({ statusCode: 504 })
-    expect(JSON.parse(result.body ?? "")).toMatchObject({ statusCode: 504, message: "Timeout" })
+    expect(JSON.parse(result.body ?? "")).toEqual({
+      statusCode: 504,
+      error: "Gateway Timeout",
+      message: "Gateway Timeout",
+      correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/)
+    })
     expect(elapsed).toBeGreaterThanOrEqual(450)
     expect(elapsed).toBeLessThan(1_500)
+    await handler.dispose()
+  })
+
+  it("never forwards what the client received: an upstream HTML 502 and an upstream 401 are our generic 502", async () => {
+    const handler = handlerFor()
+    for (const path of ["/proxy-html", "/proxy-unauthorized"]) {
+      const result = await handler(eventFor(path), LambdaContext.local())
+      expect(result).toMatchObject({ statusCode: 502 })
+      expect(JSON.parse(result.body ?? "")).toEqual({
+        statusCode: 502,
+        error: "Bad Gateway",
+        message: "Bad Gateway",
+        correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/)
+      })
+      expect(result.body).not.toMatch(/billing-internal|Invalid API key/)
+    }
     await handler.dispose()
   })
 

@@ -8,6 +8,9 @@
  *   the next one builds again).
  * - `env`, `ctx` and `request.cf` are services (`WorkerContext`); the layer
  *   may also be a function of `env`, and `Config` reads `env`'s variables.
+ * - Requests pass core's checks in core's order (`RequestChecks`): a body
+ *   over `maxBodyBytes` is a 400 before the layer or the program runs — by
+ *   its `Content-Length`, or while streaming, so it is never read whole.
  * - Every outcome is a contract response, never the platform's error page:
  *   a body over the cap or unreadable → 400; typed failures → their
  *   documented encoding; defects → generic 500 with the correlation id
@@ -17,7 +20,7 @@
  * @module
  */
 
-import type * as ApiError from "@centrapay-effect/core/ApiError"
+import * as RequestChecks from "@centrapay-effect/core/RequestChecks"
 import type * as ServerRequest from "@centrapay-effect/core/ServerRequest"
 import * as ServerResponse from "@centrapay-effect/core/ServerResponse"
 import * as ServerRuntime from "@centrapay-effect/core/ServerRuntime"
@@ -57,13 +60,12 @@ export interface WorkerHandler<Env> {
 export type Services = WorkerContext.Env | WorkerContext.ExecutionContext | WorkerContext.Cf
 
 /**
- * How the handler reads requests and bounds the program.
+ * How the handler reads requests and bounds the program: core's limits
+ * (`maxBodyBytes`, default 1 MiB) and a deadline.
  *
  * @category models
  */
-export interface Options {
-  /** Larger bodies are refused with the contract's 400. @default WorkerRequest.defaultMaxBodyBytes (1 MiB) */
-  readonly maxBodyBytes?: number | undefined
+export interface Options extends RequestChecks.Options {
   /** Time the program may run before it is interrupted and answered with 503 + `Retry-After`. @default none */
   readonly deadline?: Duration.Input | undefined
 }
@@ -97,13 +99,13 @@ export interface Options {
 export const make = <Env extends object, R, LE = never>(
   program: Effect.Effect<
     ServerResponse.ServerResponse,
-    ApiError.ApiError,
+    ServerResponse.ProgramError,
     R | Services | ServerRequest.CurrentRequest | ServerResponse.ResponseHeaders
   >,
   layer: Layer.Layer<R, LE> | ((env: Env) => Layer.Layer<R, LE>),
   options?: Options
 ): WorkerHandler<Env> => {
-  const maxBodyBytes = options?.maxBodyBytes ?? WorkerRequest.defaultMaxBodyBytes
+  const limits = RequestChecks.limits(options)
   const deadline = options?.deadline === undefined ? undefined : { deadline: options.deadline }
   let runtime: ServerRuntime.ServerRuntime<Services> | undefined
 
@@ -113,7 +115,8 @@ export const make = <Env extends object, R, LE = never>(
       const services = typeof layer === "function" ? layer(env) : layer
       runtime = ServerRuntime.make<R, LE, Services>(
         Effect.flatMap(program, WorkerResponse.check),
-        Layer.provideMerge(services, config)
+        Layer.provideMerge(services, config),
+        limits
       )
     }
     return runtime
@@ -126,7 +129,11 @@ export const make = <Env extends object, R, LE = never>(
     headers: Readonly<Record<string, string>>,
     requestId: string
   ): Promise<Response> => {
-    const read = await WorkerRequest.toServerRequest(request, { headers, requestId, maxBodyBytes })
+    const read = await WorkerRequest.toServerRequest(request, {
+      headers,
+      requestId,
+      maxBodyBytes: limits.maxBodyBytes
+    })
     if (Result.isFailure(read))
       return WorkerResponse.fromServerResponse(ServerResponse.fromError(read.failure, requestId))
     const services = Context.makeUnsafe<Services>(

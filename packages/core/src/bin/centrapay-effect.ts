@@ -3,7 +3,7 @@
  * `centrapay-effect`: explains HTTP responses by Centrapay's contract, with
  * the same decode the client uses.
  *
- *   centrapay-effect explain <status> [body | -] [--endpoint "METHOD /path"] [--header "Name: value"]...
+ *   centrapay-effect explain <status> [body | -] [--endpoint "METHOD /path"] [--idempotency-key] [--header "Name: value"]...
  *   centrapay-effect explain --json < responses.ndjson
  *
  * @module
@@ -15,16 +15,17 @@ import { explain, explainLine, type Request } from "../internal/explain.ts"
 import { type Paint, plain, report } from "../internal/report.ts"
 
 const usage = `Usage:
-  centrapay-effect explain <status> [body | -] [--endpoint "METHOD /path"] [--header "Name: value"]...
+  centrapay-effect explain <status> [body | -] [--endpoint "METHOD /path"] [--idempotency-key] [--header "Name: value"]...
       Explains one response for a person. The body is the raw text as received ("-" reads it from stdin).
-      --endpoint  the request, e.g. "POST /api/asset-transfers" or a concrete path; applies its documented errors
-      --header    a response header, e.g. "Retry-After: 3"; repeatable
+      --endpoint         the request, e.g. "POST /api/asset-transfers" or a concrete path; applies its documented errors
+      --idempotency-key  the request's body carried an idempotencyKey (a POST may then be sent again)
+      --header           a response header, e.g. "Retry-After: 3"; repeatable
 
   centrapay-effect explain --json
       Reads NDJSON from stdin, one response per line:
-        {"method","path","status","headers"?,"body"?}
+        {"method","path","idempotencyKey"?,"status","headers"?,"body"?}
       and writes one JSON line per response, in order:
-        {"kind","tag","status","message","documented","retryable","retryAfterMs","endpoint","hints"}
+        {"kind","tag","status","message","documented","description","retryable","decision","retryAfterMs","endpoint","hints"}
       A line that is not a valid response gives {"error","line"}; processing continues.
 `
 
@@ -48,8 +49,11 @@ const parseCommand = (args: ReadonlyArray<string>): Command | string => {
   const [command, ...rest] = positionals
   if (command !== "explain") return command === undefined ? "missing command" : `unknown command: ${command}`
   if (values.json === true) {
-    return rest.length > 0 || values.endpoint !== undefined || values.header !== undefined
-      ? "--json reads every response from stdin: it takes no status, body, --endpoint or --header"
+    return rest.length > 0 ||
+      values.endpoint !== undefined ||
+      values.header !== undefined ||
+      values["idempotency-key"] !== undefined
+      ? "--json reads every response from stdin: it takes no status, body, --endpoint, --idempotency-key or --header"
       : { _tag: "Json" }
   }
   const [statusText, body, ...extra] = rest
@@ -57,8 +61,11 @@ const parseCommand = (args: ReadonlyArray<string>): Command | string => {
   if (extra[0] !== undefined) return `unexpected argument: ${extra[0]} (quote the body)`
   if (!/^[1-5][0-9][0-9]$/.test(statusText)) return `not an HTTP status: ${statusText}`
   const status = Number(statusText)
-  const request = values.endpoint === undefined ? undefined : parseRequest(values.endpoint)
-  if (typeof request === "string") return request
+  const parsedRequest = values.endpoint === undefined ? undefined : parseRequest(values.endpoint)
+  if (typeof parsedRequest === "string") return parsedRequest
+  if (values["idempotency-key"] === true && parsedRequest === undefined) return "--idempotency-key needs --endpoint"
+  const request =
+    parsedRequest === undefined ? undefined : { ...parsedRequest, idempotencyKey: values["idempotency-key"] === true }
   const headers: Record<string, Array<string>> = {}
   for (const header of values.header ?? []) {
     const colon = header.indexOf(":")
@@ -75,6 +82,7 @@ const tryParseArgs = (args: ReadonlyArray<string>) => {
       args: [...args],
       options: {
         endpoint: { type: "string" },
+        "idempotency-key": { type: "boolean" },
         header: { type: "string", multiple: true },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" }

@@ -2,7 +2,8 @@
  * What `centrapay-effect explain` says about one response, computed with the
  * client's own pieces: the catalog matcher finds the endpoint,
  * `ResponseCodec.decode` types the response, `ApiError.isRetryable` /
- * `ApiError.hints` and `RetryPolicy.decide` say what to do next.
+ * `ApiError.hints` and `RetryPolicy.decide` say what to do next, and the
+ * generated `centrapayDocs` says what a documented error means.
  *
  * @module
  */
@@ -18,6 +19,7 @@ import type * as EndpointMatcher from "../EndpointMatcher.ts"
 import * as ResponseCodec from "../ResponseCodec.ts"
 import * as RetryPolicy from "../RetryPolicy.ts"
 import type { ReceivedResponse } from "../WireResponse.ts"
+import * as CentrapayDocs from "./centrapayDocs.ts"
 
 /**
  * The outcome class of a response, as the contract names it. An unreadable
@@ -38,6 +40,8 @@ export type Kind =
 export interface Request {
   readonly method: string
   readonly path: string
+  /** Whether the request's body carried an `idempotencyKey` (decides whether a POST may be sent again). */
+  readonly idempotencyKey?: boolean | undefined
 }
 
 /** Everything `explain` concludes about one response. */
@@ -51,6 +55,8 @@ export interface Explanation {
   readonly match: EndpointMatcher.Match<Centrapay.Contract> | undefined
   /** Whether the endpoint's table lists this status and message. */
   readonly documented: boolean
+  /** What Centrapay's docs say this documented error means (markdown); `undefined` when they say nothing. */
+  readonly description: string | undefined
   readonly retryable: boolean
   /** The wait the server asked for, when the response is retryable. */
   readonly retryAfter: Duration.Duration | undefined
@@ -78,7 +84,10 @@ export const explain = (request: Request | undefined, response: ReceivedResponse
   const error = Result.isFailure(decoded) ? decoded.failure : undefined
   const status = response.status
   const retryable = error !== undefined && ApiError.isRetryable(error)
-  const requested = error?._tag === "TooManyRequests" || error?._tag === "ServerError" ? error.retryAfter : undefined
+  const requested =
+    error?._tag === "TooManyRequests" || error?._tag === "ServerError" || error?._tag === "UnexpectedStatus"
+      ? error.retryAfter
+      : undefined
   return {
     status,
     kind:
@@ -94,10 +103,26 @@ export const explain = (request: Request | undefined, response: ReceivedResponse
       error?._tag === "BusinessRuleViolation"
         ? error.documented
         : error !== undefined && endpoint !== undefined && lists(endpoint, status, error.message),
+    description:
+      error === undefined || endpoint === undefined
+        ? undefined
+        : CentrapayDocs.description(endpoint, status, error.message),
     retryable,
     retryAfter: retryable ? requested : undefined,
-    // Only the decision's kind and any server-requested wait are reported, so the jitter draw is fixed.
-    decision: error === undefined ? undefined : RetryPolicy.decide(RetryPolicy.defaults, error, 1, 0),
+    // The client's own rule, fed the request's method and idempotency key when known. Only the
+    // decision's kind and any server-requested wait are reported, so the jitter draw is fixed.
+    decision:
+      error === undefined
+        ? undefined
+        : RetryPolicy.decide(
+            RetryPolicy.defaults,
+            error,
+            1,
+            0,
+            request === undefined
+              ? undefined
+              : { method: request.method, idempotencyKey: request.idempotencyKey ?? false }
+          ),
     hints: error === undefined ? [] : ApiError.hints(error)
   }
 }
@@ -109,6 +134,7 @@ const lists = (endpoint: Endpoint.Endpoint<string>, status: number, message: str
 const ResponseLine = Schema.Struct({
   method: Schema.String,
   path: Schema.String,
+  idempotencyKey: Schema.optionalKey(Schema.Boolean),
   status: Schema.Int.check(Schema.isBetween({ minimum: 100, maximum: 599 })),
   headers: Schema.optionalKey(Schema.Record(Schema.String, Schema.Union([Schema.String, Schema.Array(Schema.String)]))),
   body: Schema.optionalKey(Schema.NullOr(Schema.String))
@@ -124,7 +150,10 @@ interface ExplanationRecord {
   readonly status: number
   readonly message: string | null
   readonly documented: boolean
+  readonly description: string | null
   readonly retryable: boolean
+  /** What the client does after this response as a first attempt: `retry`, or `stop: <reason>`. */
+  readonly decision: string | null
   readonly retryAfterMs: number | null
   readonly endpoint: string | null
   readonly hints: ReadonlyArray<DebugHint.DebugHint["id"]>
@@ -137,7 +166,14 @@ const toRecord = (explanation: Explanation): ExplanationRecord => ({
   status: explanation.status,
   message: explanation.error?.message ?? null,
   documented: explanation.documented,
+  description: explanation.description ?? null,
   retryable: explanation.retryable,
+  decision:
+    explanation.decision === undefined
+      ? null
+      : explanation.decision._tag === "Retry"
+        ? "retry"
+        : `stop: ${explanation.decision.reason}`,
   retryAfterMs: explanation.retryAfter === undefined ? null : Duration.toMillis(explanation.retryAfter),
   endpoint: explanation.match?.endpoint.id ?? null,
   hints: explanation.hints.map((hint) => hint.id)
@@ -158,6 +194,6 @@ export const explainLine = (text: string, line: number): string => {
       .join("; ")
     return JSON.stringify({ error, line })
   }
-  const { method, path, ...response } = parsed.success
-  return JSON.stringify(toRecord(explain({ method, path }, response)))
+  const { method, path, idempotencyKey, ...response } = parsed.success
+  return JSON.stringify(toRecord(explain({ method, path, idempotencyKey }, response)))
 }

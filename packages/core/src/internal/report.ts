@@ -1,7 +1,8 @@
 /**
  * The human-readable report of `centrapay-effect explain <status> [body]`:
- * the typed error, the endpoint and whether it documents the message, what
- * the default retry policy does, and the checklist that applies.
+ * the typed error, the endpoint, whether it documents the message and what
+ * the docs say it means, what the default retry policy does, and the
+ * checklist that applies.
  *
  * @module
  */
@@ -63,6 +64,7 @@ export const report = (explanation: Explanation, paint: Paint): string => {
     ["kind", `${kind} — ${guidance[kind].meaning}`],
     ["endpoint", endpointText(explanation)],
     ...documentedRows(explanation),
+    ...docsRows(explanation),
     ["retry", retryText(explanation)],
     ...detailRows(explanation)
   ]
@@ -115,6 +117,10 @@ const documentedRows = ({
   ]
 }
 
+// What the docs say a documented error means, on one line.
+const docsRows = ({ description }: Explanation): ReadonlyArray<readonly [string, string]> =>
+  description === undefined ? [] : [["docs", description.replace(/\s+/g, " ")]]
+
 const seconds = (duration: Duration.Duration): string => Duration.format(duration)
 
 const retryText = ({ decision, kind, retryAfter }: Explanation): string => {
@@ -129,6 +135,8 @@ const retryText = ({ decision, kind, retryAfter }: Explanation): string => {
       return `not automatically: the server asks for ${retryAfter === undefined ? "a wait" : seconds(retryAfter)}, more than maxRetryAfter (${seconds(RetryPolicy.defaults.maxRetryAfter)} by default), so the client fails fast`
     case "attempts-exhausted":
       return "no: the attempts are used up"
+    case "not-idempotent":
+      return "no: the server may have acted on the request, which is not idempotent and has no idempotencyKey"
     case "not-retryable":
       return `no: ${guidance[kind].otherwise}`
   }

@@ -1,11 +1,12 @@
 /**
  * Effect's `HttpClientError` in core's terms: a request that could not be
- * built is a `MalformedRequest` (never sent, never retried); anything that
+ * built is an `InvalidRequest` (never sent, never retried); anything that
  * went wrong on the way (refused, reset, DNS, a body cut short) is a
  * `TransportFailure` with the reason read from the error's cause chain.
  */
 import type * as HttpClientError from "effect/http/HttpClientError"
 import * as ApiError from "../ApiError.ts"
+import { InvalidRequest } from "../ClientError.ts"
 
 const reasons: ReadonlyArray<readonly [ApiError.TransportFailure["reason"], ReadonlySet<string>]> = [
   ["connection-refused", new Set(["ECONNREFUSED"])],
@@ -52,18 +53,26 @@ export const fromHttpClientError = (
   error: HttpClientError.HttpClientError,
   method: string,
   url: string
-): ApiError.TransportFailure | ApiError.MalformedRequest => {
+): ApiError.TransportFailure | InvalidRequest => {
   const reason = error.reason
   const errors = chain(reason.cause)
   const detail = [reason.description, ...errors.map(messageOf)].filter((m) => m !== undefined).join(": ")
   switch (reason._tag) {
     case "InvalidUrlError":
-      return new ApiError.MalformedRequest({
-        message: `Invalid URL ${url}`,
+      return new InvalidRequest({
+        method,
+        url,
+        reason: "invalid-url",
+        detail: detail === "" ? "Invalid URL" : detail,
         issues: [{ path: ["url"], message: detail === "" ? "Invalid URL" : detail }]
       })
     case "EncodeError":
-      return new ApiError.MalformedRequest({ message: `The request body could not be sent: ${detail}` })
+      return new InvalidRequest({
+        method,
+        url,
+        reason: "body-not-serialisable",
+        detail: `The request body could not be sent: ${detail}`
+      })
     default:
       return new ApiError.TransportFailure({ method, url, reason: reasonOf(errors), detail: detail || reason._tag })
   }
