@@ -3,7 +3,10 @@
  * `{ statusCode, error?, message }` plus the documented extra fields
  * (`quotas` on `QUOTA_EXCEEDED`; `issues` and `problem` on a 400 that says
  * where; `correlationId` on a 5xx).
- * Decoding ignores unknown fields; encoding writes exactly these fields.
+ * `ResponseCodec.encode` writes exactly these fields; `ResponseCodec.decode`
+ * reads a received body field by field with the `Quota` and `Issue` schemas
+ * (an odd optional field is dropped, not fatal), so a body need not match
+ * `ErrorBody` as a whole.
  *
  * @module
  */
@@ -42,9 +45,9 @@ export const Issue = Schema.Struct({
 export type Issue = typeof Issue.Type
 
 /**
- * The error body as it travels. `statusCode` is optional on decode because
- * some documented bodies omit it (the HTTP status wins anyway); `encodeError`
- * always writes it, with the reason phrase in `error`.
+ * The error body as it travels: the shape `ResponseCodec.encode` writes, always
+ * with `statusCode` and the reason phrase in `error`. `statusCode` is optional
+ * because some documented bodies omit it (the HTTP status wins anyway).
  *
  * @category schemas
  */
@@ -62,8 +65,8 @@ export const ErrorBody = Schema.Struct({
 export type ErrorBody = typeof ErrorBody.Type
 
 /**
- * `ErrorBody` from and to a JSON string: the one definition both
- * `decodeResponse` and `encodeError` go through.
+ * `ErrorBody` from and to a JSON string, for code that wants a whole body
+ * validated (`ResponseCodec.decode` is more tolerant: see the module doc).
  *
  * @category schemas
  */

@@ -110,7 +110,6 @@ export const excerptOf = (text: string): string =>
 
 /** What a body said, read field by field: only `message` decides anything. */
 interface ReadBody {
-  readonly json: unknown
   readonly message: string | undefined
   readonly quotas: ReadonlyArray<Quota> | undefined
   readonly issues: ReadonlyArray<Issue> | undefined
@@ -161,7 +160,6 @@ const stringOf = (name: string, value: unknown, dropped: Array<string>): string 
 
 const readBody = (text: string, contentType: string | undefined): ReadBody => {
   const nothing = (problem: ApiError.ReceivedBody["problem"], excerpt: boolean): ReadBody => ({
-    json: undefined,
     message: undefined,
     quotas: undefined,
     issues: undefined,
@@ -177,7 +175,7 @@ const readBody = (text: string, contentType: string | undefined): ReadBody => {
   const parsed = parseJson(text)
   if (parsed === undefined) return nothing("not-json", true)
   const json = parsed.json
-  if (!isRecord(json)) return { ...nothing("no-message", true), json }
+  if (!isRecord(json)) return nothing("no-message", true)
   const dropped: Array<string> = []
   const raw = json.message
   const message = typeof raw === "string" && raw.trim() !== "" ? raw : undefined
@@ -193,7 +191,6 @@ const readBody = (text: string, contentType: string | undefined): ReadBody => {
     ...definedEntry("dropped", nonEmpty(dropped))
   }
   return {
-    json,
     message,
     quotas,
     issues,

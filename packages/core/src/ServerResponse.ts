@@ -201,14 +201,12 @@ export const fromExit = (
   const carried = context.headers ?? new Map<string, ReadonlyArray<string>>()
   if (Exit.isSuccess(exit)) return { response: withCarried(exit.value, carried), unexpected: undefined }
   const failure = Cause.findErrorOption(exit.cause)
-  if (Option.isSome(failure) && isUpstreamError(failure.value)) {
+  if (Option.isSome(failure) && isAnswered(failure.value)) {
+    const error = failure.value
     return {
-      response: withCarried(fromError(failure.value, context.requestId), carried),
-      unexpected: { kind: "upstream", cause: exit.cause }
+      response: withCarried(fromError(error, context.requestId), carried),
+      unexpected: isUpstream(error) ? { kind: "upstream", cause: exit.cause } : undefined
     }
-  }
-  if (Option.isSome(failure) && ApiError.isApiError(failure.value)) {
-    return { response: withCarried(fromError(failure.value, context.requestId), carried), unexpected: undefined }
   }
   const interrupted = Cause.hasInterruptsOnly(exit.cause)
   const error = new ApiError.ServerError({
@@ -223,8 +221,12 @@ export const fromExit = (
   }
 }
 
-const isUpstreamError = (u: unknown): u is UpstreamError =>
-  u instanceof RetryBudgetExhausted || (ApiError.isApiError(u) && ApiError.isReceived(u))
+// The failures `fromError` answers: this library's errors and an exhausted retry budget.
+const isAnswered = (u: unknown): u is ApiError.ApiError | RetryBudgetExhausted =>
+  u instanceof RetryBudgetExhausted || ApiError.isApiError(u)
+
+const isUpstream = (error: ApiError.ApiError | RetryBudgetExhausted): error is UpstreamError =>
+  error instanceof RetryBudgetExhausted || ApiError.isReceived(error)
 
 /**
  * The response for a failure: one of the contract's errors the program
@@ -235,7 +237,7 @@ const isUpstreamError = (u: unknown): u is UpstreamError =>
  * @category converting
  */
 export const fromError = (error: ApiError.ApiError | RetryBudgetExhausted, requestId: string): ServerResponse => {
-  if (error instanceof RetryBudgetExhausted || ApiError.isReceived(error)) {
+  if (isUpstream(error)) {
     const status = error._tag === "Timeout" ? 504 : 502
     return ResponseCodec.encode(
       new ApiError.ServerError({ status, message: ResponseCodec.reasonPhrase(status), correlationId: requestId })
