@@ -17,6 +17,11 @@
  *   contract still applies around it.
  * - A request that cannot be built (bad URL, missing path parameter, body
  *   failing its schema) fails with `InvalidRequest` before any network call.
+ * - Redirects are never followed (the contract has no 3xx): a 3xx is an
+ *   `UnexpectedStatus`, and another origin never sees the request.
+ * - A response body is read as a stream up to `maxResponseBytes` (decoded
+ *   bytes; 4 MiB by default); past it the read stops with a non-retried
+ *   `TransportFailure` (`response-too-large`).
  * - Headers per client (`headers`) and per call (`Input.headers`), e.g.
  *   `Prefer`, a trace header, or `X-Centrapay-Account` for one call.
  * - A refreshable user token is refreshed once after a 401, and the request
@@ -50,7 +55,7 @@ import type * as Credentials from "./Credentials.ts"
 import type * as Endpoint from "./Endpoint.ts"
 import { definedEntry } from "./internal/record.ts"
 import * as Session from "./internal/session.ts"
-import { fromHttpClientError } from "./internal/transport.ts"
+import { fromHttpClientError, readText, withoutRedirects } from "./internal/transport.ts"
 import * as RateLimiter from "./RateLimiter.ts"
 import * as ResponseCodec from "./ResponseCodec.ts"
 import * as RetryBudget from "./RetryBudget.ts"
@@ -84,6 +89,14 @@ export interface Config {
   readonly attemptTimeout?: Duration.Input | undefined
   /** Time allowed for a whole call, waits included. @default none */
   readonly deadline?: Duration.Input | undefined
+  /**
+   * The largest response body read, in bytes as decoded (after gzip or
+   * brotli); a larger one fails the call with a `TransportFailure`
+   * (`response-too-large`), never retried. `Infinity` lifts the cap (not
+   * advised); a cap that is not a number lets no body through.
+   * @default defaultMaxResponseBytes (4 MiB)
+   */
+  readonly maxResponseBytes?: number | undefined
   /** Queue requests client-side (`{}` for the documented 200 per minute). @default off */
   readonly rateLimit?: RateLimiter.Options | undefined
 }
@@ -98,6 +111,7 @@ export interface CallOptions {
   readonly retrySchedule?: Schedule.Schedule<unknown, ApiError.ApiError> | undefined
   readonly attemptTimeout?: Duration.Input | undefined
   readonly deadline?: Duration.Input | undefined
+  readonly maxResponseBytes?: number | undefined
 }
 
 /**
@@ -106,6 +120,15 @@ export interface CallOptions {
  * @category constants
  */
 export const defaultAttemptTimeout: Duration.Duration = Duration.seconds(30)
+
+/**
+ * The response body cap when none is configured: 4 MiB (4,194,304 bytes),
+ * counted as decoded. Far above any body the contract documents, far below
+ * what a gzip bomb or a runaway upstream would make the client hold.
+ *
+ * @category constants
+ */
+export const defaultMaxResponseBytes = 4 * 1024 * 1024
 
 /**
  * What a call needs besides the endpoint: path parameters for the `{name}`
@@ -202,13 +225,17 @@ export const call = <M extends string, I, A, C extends string = never>(
 
 /**
  * Builds a client on the `HttpClient` in the context. The retry budget and
- * the rate limiter are created here, once, and shared by every call.
+ * the rate limiter are created here, once, and shared by every call. Every
+ * request goes out with fetch's `redirect: "manual"` (over any
+ * `FetchHttpClient.RequestInit` in the context), so no redirect is followed;
+ * a non-fetch `HttpClient` must not follow them either (do not wrap it in
+ * `HttpClient.followRedirects`).
  *
  * @category constructors
  */
 export const make = (config: Config): Effect.Effect<Service, never, HttpClient.HttpClient> =>
   Effect.gen(function* () {
-    const http = yield* HttpClient.HttpClient
+    const http = withoutRedirects(yield* HttpClient.HttpClient)
     const settings: Settings = {
       baseUrl: config.baseUrl.replace(/\/+$/, ""),
       http,
@@ -219,7 +246,8 @@ export const make = (config: Config): Effect.Effect<Service, never, HttpClient.H
       retryPolicy: config.retryPolicy ?? RetryPolicy.defaults,
       retrySchedule: config.retrySchedule,
       attemptTimeout: Duration.fromInputUnsafe(config.attemptTimeout ?? defaultAttemptTimeout),
-      deadline: config.deadline === undefined ? undefined : Duration.fromInputUnsafe(config.deadline)
+      deadline: config.deadline === undefined ? undefined : Duration.fromInputUnsafe(config.deadline),
+      maxResponseBytes: config.maxResponseBytes ?? defaultMaxResponseBytes
     }
     return { call: (endpoint, input, options) => run(settings, endpoint, input, options), retryBudget: settings.budget }
   })
@@ -266,6 +294,7 @@ interface Settings {
   readonly retrySchedule: Schedule.Schedule<unknown, ApiError.ApiError> | undefined
   readonly attemptTimeout: Duration.Duration
   readonly deadline: Duration.Duration | undefined
+  readonly maxResponseBytes: number
 }
 
 /** A request built once and sent unchanged (same body, same idempotency key) on every attempt. */
@@ -316,6 +345,7 @@ const run = <M extends string, I, A, C extends string>(
     const attemptTimeout =
       options?.attemptTimeout === undefined ? settings.attemptTimeout : Duration.fromInputUnsafe(options.attemptTimeout)
     const allowed = options?.deadline === undefined ? settings.deadline : Duration.fromInputUnsafe(options.deadline)
+    const maxResponseBytes = options?.maxResponseBytes ?? settings.maxResponseBytes
     const deadline: Deadline | undefined =
       allowed === undefined ? undefined : { at: (yield* Clock.currentTimeMillis) + Duration.toMillis(allowed), allowed }
     const pastDeadline = ({ allowed }: Deadline, attempts: number) =>
@@ -368,7 +398,7 @@ const run = <M extends string, I, A, C extends string>(
 
         const request = HttpClientRequest.setHeaders(prepared.request, { ...auth.success.headers, ...prepared.headers })
         const outcome = yield* Effect.result(
-          exchange(settings, prepared, request).pipe(
+          exchange(settings, prepared, request, maxResponseBytes).pipe(
             bound(prepared, attemptTimeout, remaining, current),
             Effect.tap((received) => Effect.annotateCurrentSpan({ "http.response.status_code": received.status })),
             Effect.flatMap((received) =>
@@ -466,17 +496,26 @@ interface Received {
   readonly body: string
 }
 
-/** Sends one attempt and reads the whole body (an interrupted attempt aborts the request). */
+/**
+ * Sends one attempt and reads its body up to `maxBytes` (an interrupted
+ * attempt aborts the request; a body over the cap closes the connection).
+ */
 const exchange = (
   settings: Settings,
   prepared: Prepared,
-  request: HttpClientRequest.HttpClientRequest
+  request: HttpClientRequest.HttpClientRequest,
+  maxBytes: number
 ): Effect.Effect<Received, ApiError.TransportFailure | InvalidRequest> =>
   settings.http.execute(request).pipe(
     Effect.flatMap((response) =>
-      Effect.map(response.text, (body): Received => ({ status: response.status, headers: response.headers, body }))
+      Effect.map(
+        readText(response, maxBytes, prepared.method, prepared.url),
+        (body): Received => ({ status: response.status, headers: response.headers, body })
+      )
     ),
-    Effect.mapError((error) => fromHttpClientError(error, prepared.method, prepared.url))
+    Effect.catchTag("HttpClientError", (error) =>
+      Effect.fail(fromHttpClientError(error, prepared.method, prepared.url))
+    )
   )
 
 /**

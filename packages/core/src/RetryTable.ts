@@ -33,11 +33,11 @@ export const retryableFailures: ReadonlySet<"TransportFailure" | "Timeout"> = ne
 /**
  * Transport failures a retry cannot cure: past the platform's subrequest
  * limit, every further attempt of the same incoming request fails the same
- * way.
+ * way; a response body over the client's cap would be as large again.
  *
  * @category retry table
  */
-export const neverRetriedTransportReasons: ReadonlySet<string> = new Set(["subrequest-limit"])
+export const neverRetriedTransportReasons: ReadonlySet<string> = new Set(["subrequest-limit", "response-too-large"])
 
 /**
  * Statuses the contract says must never be retried as-is.

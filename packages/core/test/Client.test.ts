@@ -9,7 +9,7 @@ import {
   RetryPolicy
 } from "@centrapay-effect/core"
 import { describe, expect, expectTypeOf, it } from "@effect/vitest"
-import { Clock, Duration, Effect, Fiber, Random, Schedule, Schema, Tracer } from "effect"
+import { Clock, Duration, Effect, Fiber, Layer, Random, Schedule, Schema, Tracer } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { TestClock } from "effect/testing"
 import * as ClockProbe from "./support/ClockProbe.ts"
@@ -760,6 +760,213 @@ describe("Client: client-side rate limit", () => {
       yield* Fiber.join(calls)
       expect(server.requests.filter((r) => r.at === 0)).toHaveLength(200)
       expect(server.requests.at(-1)?.at).toBe(60_000)
+    })
+  )
+})
+
+describe("Client: redirects are never followed", () => {
+  const redirects = [301, 302, 303, 307, 308] as const
+
+  it.effect(
+    "a 3xx to another origin is an UnexpectedStatus with its status; the other origin never sees a request, a key or a body",
+    () =>
+      Effect.gen(function* () {
+        const elsewhere = yield* Server.make([Server.json(200, transfer)])
+        for (const status of redirects) {
+          const server = yield* Server.make([
+            Server.raw(status, "", { location: `${elsewhere.url}/api/asset-transfers` }),
+            Server.raw(status, "", { location: `${elsewhere.url}/api/things/t_1` })
+          ])
+          const CentrapayLive = Client.layer({
+            baseUrl: server.url,
+            credentials: Credentials.apiKey("ak_secret"),
+            account: "acc_org"
+          })
+          const post = yield* Effect.flip(
+            Client.call(CreateAssetTransfer, { body: keyed }).pipe(Effect.provide(CentrapayLive))
+          )
+          const get = yield* Effect.flip(
+            Client.call(GetThing, { path: { thingId: "t_1" } }).pipe(Effect.provide(CentrapayLive))
+          )
+          expect(post).toBeInstanceOf(ApiError.UnexpectedStatus)
+          expect(post).toMatchObject({ _tag: "UnexpectedStatus", status })
+          expect(get).toMatchObject({ _tag: "UnexpectedStatus", status })
+          expect(server.requests).toHaveLength(2)
+        }
+        expect(elsewhere.requests).toHaveLength(0)
+      })
+  )
+
+  it.effect("a redirect to the same origin is not followed either", () =>
+    Effect.gen(function* () {
+      const server = yield* Server.make((request) =>
+        request.path === "/api/things/t_1"
+          ? Server.raw(302, "", { location: "/api/things/t_2" })
+          : Server.json(200, thing)
+      )
+      const client = yield* clientFor(server)
+      const error = yield* Effect.flip(client.call(GetThing, { path: { thingId: "t_1" } }))
+      expect(error).toMatchObject({ _tag: "UnexpectedStatus", status: 302 })
+      expect(server.requests.map((r) => r.path)).toEqual(["/api/things/t_1"])
+    })
+  )
+
+  it.effect(
+    "a caller's RequestInit asking fetch to follow is overridden; its other options still apply (layerWithHttpClient)",
+    () =>
+      Effect.gen(function* () {
+        const elsewhere = yield* Server.make([Server.json(200, thing)])
+        const server = yield* Server.make([Server.raw(307, "", { location: `${elsewhere.url}/api/things/t_1` })])
+        const error = yield* Effect.flip(
+          Client.call(GetThing, { path: { thingId: "t_1" } }).pipe(
+            Effect.provide(
+              Client.layerWithHttpClient({ baseUrl: server.url, credentials: Credentials.apiKey("ak_secret") }).pipe(
+                Layer.provide(FetchHttpClient.layer)
+              )
+            ),
+            Effect.provideService(FetchHttpClient.RequestInit, {
+              redirect: "follow",
+              headers: { "x-from-init": "kept" }
+            })
+          )
+        )
+        expect(error).toMatchObject({ _tag: "UnexpectedStatus", status: 307 })
+        expect(server.requests[0]?.headers["x-from-init"]).toBe("kept")
+        expect(elsewhere.requests).toHaveLength(0)
+      })
+  )
+})
+
+describe("Client: response bodies are capped", () => {
+  /** A `Thing` whose JSON is exactly `bytes` long. */
+  const thingOfSize = (bytes: number) => {
+    const frame = JSON.stringify({ id: "t_1", name: "" })
+    return JSON.stringify({ id: "t_1", name: "n".repeat(bytes - frame.length) })
+  }
+
+  it.effect("the default cap is 4 MiB, counted as decoded", () =>
+    Effect.sync(() => {
+      expect(Client.defaultMaxResponseBytes).toBe(4_194_304)
+    })
+  )
+
+  it.effect(
+    "a gzip bomb (a few hundred KB inflating to 256 MiB) stops at the cap: a typed TransportFailure, never retried, nothing of the body kept",
+    () =>
+      Effect.gen(function* () {
+        const bomb = yield* Server.gzipBomb(256 * 1024 * 1024)
+        expect(bomb.length).toBeGreaterThan(100_000)
+        expect(bomb.length).toBeLessThan(1_000_000)
+        const server = yield* Server.make([
+          Server.raw(200, bomb, { "content-type": "application/json", "content-encoding": "gzip" }),
+          Server.json(200, thing)
+        ])
+        const client = yield* clientFor(server)
+        const error = yield* Effect.flip(client.call(GetThing, { path: { thingId: "t_1" } }))
+        expect(error).toBeInstanceOf(ApiError.TransportFailure)
+        expect(error).toMatchObject({
+          _tag: "TransportFailure",
+          reason: "response-too-large",
+          method: "GET",
+          url: `${server.url}/api/things/t_1`,
+          detail:
+            "the body of the 200 response is over the cap of 4194304 bytes (maxResponseBytes); reading stopped there and nothing of it was kept"
+        })
+        expect(error._tag === "TransportFailure" && ApiError.isRetryable(error)).toBe(false)
+        expect(server.requests).toHaveLength(1)
+        expect(JSON.stringify(error).length).toBeLessThan(1_000)
+      })
+  )
+
+  it.effect(
+    "an endless body without Content-Length stops at the cap, and the client closes the connection instead of reading on",
+    () =>
+      Effect.gen(function* () {
+        const server = yield* Server.make([Server.endless(200, { "content-type": "application/json" })])
+        const client = yield* clientFor(server)
+        const error = yield* Effect.flip(client.call(GetThing, { path: { thingId: "t_1" } }))
+        expect(error).toMatchObject({ _tag: "TransportFailure", reason: "response-too-large" })
+        yield* server.awaitSent(0, (sent) => sent.closed)
+        expect(server.sent[0]?.cut).toBe(true)
+      })
+  )
+
+  it.effect("a body of exactly the cap is read; one byte more is response-too-large", () =>
+    Effect.gen(function* () {
+      const atCap = thingOfSize(4 * 1024 * 1024)
+      const overCap = thingOfSize(4 * 1024 * 1024 + 1)
+      expect([atCap.length, overCap.length]).toEqual([4_194_304, 4_194_305])
+      const server = yield* Server.make([
+        Server.chunked(200, atCap, { "content-type": "application/json" }),
+        Server.chunked(200, overCap, { "content-type": "application/json" })
+      ])
+      const client = yield* clientFor(server)
+      const read = yield* client.call(GetThing, { path: { thingId: "t_1" } })
+      expect(read.name.length).toBe(4_194_304 - '{"id":"t_1","name":""}'.length)
+      const error = yield* Effect.flip(client.call(GetThing, { path: { thingId: "t_1" } }))
+      expect(error).toMatchObject({ _tag: "TransportFailure", reason: "response-too-large" })
+    })
+  )
+
+  it.effect("the cap is set per client and per call; a too-large 503 is response-too-large, not retried", () =>
+    Effect.gen(function* () {
+      const body = thingOfSize(2048)
+      const server = yield* Server.make([
+        Server.chunked(200, body, { "content-type": "application/json" }),
+        Server.chunked(200, body, { "content-type": "application/json" }),
+        Server.endless(503, { "content-type": "text/html" }, { bytes: 4096 }),
+        Server.json(200, thing)
+      ])
+      const client = yield* clientFor(server, { maxResponseBytes: 1024 })
+      const perClient = yield* Effect.flip(client.call(GetThing, { path: { thingId: "t_1" } }))
+      expect(perClient).toMatchObject({
+        _tag: "TransportFailure",
+        reason: "response-too-large",
+        detail:
+          "the body of the 200 response is over the cap of 1024 bytes (maxResponseBytes); reading stopped there and nothing of it was kept"
+      })
+      const perCall = yield* client.call(GetThing, { path: { thingId: "t_1" } }, { maxResponseBytes: 4096 })
+      expect(perCall.name).toHaveLength(2048 - '{"id":"t_1","name":""}'.length)
+      const unavailable = yield* Effect.flip(client.call(GetThing, { path: { thingId: "t_1" } }))
+      expect(unavailable).toMatchObject({
+        _tag: "TransportFailure",
+        reason: "response-too-large",
+        detail:
+          "the body of the 503 response is over the cap of 1024 bytes (maxResponseBytes); reading stopped there and nothing of it was kept"
+      })
+      expect(server.requests).toHaveLength(3)
+    })
+  )
+
+  it.effect("a 3 MB HTML 503 under the cap is a ServerError keeping a 512-character excerpt, not the body", () =>
+    Effect.gen(function* () {
+      const page = `<html><body>${"<p>upstream exploded</p>".repeat(125_000)}</body></html>`
+      const server = yield* Server.make([Server.raw(503, page, { "content-type": "text/html" })])
+      const client = yield* clientFor(server, { retryPolicy: RetryPolicy.make({ maxAttempts: 1 }) })
+      const error = yield* Effect.flip(client.call(GetThing, { path: { thingId: "t_1" } }))
+      expect(error).toMatchObject({ _tag: "ServerError", status: 503, message: "Service Unavailable" })
+      expect(error._tag === "ServerError" && error.body?.excerpt?.length).toBe(512)
+      expect(JSON.stringify(error).length).toBeLessThan(2_000)
+    })
+  )
+
+  it.effect("a body trickling slower than the attempt timeout is a typed Timeout, cut mid-body", () =>
+    Effect.gen(function* () {
+      const probe = yield* ClockProbe.make
+      const server = yield* Server.make([Server.drip(200, JSON.stringify(thing), 20)])
+      const client = yield* clientFor(server, {
+        attemptTimeout: "1 second",
+        retryPolicy: RetryPolicy.make({ maxAttempts: 1 })
+      })
+      const fiber = yield* fork(probe, Effect.flip(client.call(GetThing, { path: { thingId: "t_1" } })))
+      expect(yield* probe.nextSleep).toBe(1000)
+      yield* server.awaitSent(0, (sent) => sent.bodyBytes >= 3)
+      yield* TestClock.adjust(1000)
+      const error = yield* Fiber.join(fiber)
+      expect(error).toBeInstanceOf(ApiError.Timeout)
+      expect(error).toMatchObject({ _tag: "Timeout", method: "GET", attempts: 1 })
+      yield* server.awaitSent(0, (sent) => sent.closed)
+      expect(server.sent[0]?.cut).toBe(true)
     })
   )
 })

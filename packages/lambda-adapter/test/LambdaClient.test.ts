@@ -4,13 +4,45 @@ import { LambdaClient, LambdaContext, LambdaHandler } from "@centrapay-effect/la
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Logger, Schema } from "effect"
 
-// An upstream API on localhost that counts TCP connections and requests.
+// An upstream API on localhost that counts TCP connections and requests, and another origin its
+// redirects point to, which counts every request that reaches it.
 const upstream = { connections: 0, requests: 0 }
+const elsewhere = { requests: 0 }
 let server: Server
+let otherOrigin: Server
 let baseUrl = ""
+let otherUrl = ""
+const urlOf = (listening: Server) => {
+  const address = listening.address()
+  return `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`
+}
 beforeAll(async () => {
+  otherOrigin = createServer((_, response) => {
+    elsewhere.requests++
+    response.writeHead(200, { "content-type": "application/json" })
+    response.end('{"id":"stolen"}')
+  })
+  await new Promise<void>((resolve) => otherOrigin.listen(0, "127.0.0.1", resolve))
+  otherUrl = urlOf(otherOrigin)
   server = createServer((request, response) => {
     upstream.requests++
+    const redirect = /^\/api\/redirect\/(\d{3})/.exec(request.url ?? "")
+    if (redirect !== null) {
+      response.writeHead(Number(redirect[1]), { location: `${otherUrl}/api/merchant-configs/mc_1` })
+      response.end()
+      return
+    }
+    if (request.url?.startsWith("/api/huge")) {
+      // An endless body without Content-Length, until the client lets go.
+      response.writeHead(200, { "content-type": "application/json" })
+      const chunk = Buffer.alloc(64 * 1024, "x")
+      const pump = () => {
+        while (!response.destroyed) if (!response.write(chunk)) return void response.once("drain", pump)
+      }
+      response.on("error", () => {})
+      pump()
+      return
+    }
     if (request.url?.startsWith("/api/html")) {
       response.writeHead(502, { "content-type": "text/html" })
       response.end("<html><body><h1>502 Bad Gateway</h1><p>upstream billing-internal.prod:8443</p></body></html>")
@@ -31,12 +63,13 @@ beforeAll(async () => {
   })
   server.on("connection", () => upstream.connections++)
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  const address = server.address()
-  baseUrl = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`
+  baseUrl = urlOf(server)
 })
 afterAll(async () => {
-  server.closeAllConnections()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
+  for (const listening of [server, otherOrigin]) {
+    listening.closeAllConnections()
+    await new Promise<void>((resolve) => listening.close(() => resolve()))
+  }
 })
 
 const Config = Schema.Struct({ id: Schema.String })
@@ -46,10 +79,18 @@ const GetConfig = Endpoint.withSchemas(Endpoint.make("GET /api/merchant-configs/
 const GetSlow = Endpoint.withSchemas(Endpoint.make("GET /api/slow", {}), { success: Config })
 const GetHtml = Endpoint.withSchemas(Endpoint.make("GET /api/html", {}), { success: Config })
 const GetUnauthorized = Endpoint.withSchemas(Endpoint.make("GET /api/unauthorized", {}), { success: Config })
+const GetRedirect = Endpoint.withSchemas(Endpoint.make("GET /api/redirect/{status}", {}), { success: Config })
+const PostRedirect = Endpoint.withSchemas(Endpoint.make("POST /api/redirect/{status}", {}), {
+  body: Schema.Struct({ amount: Schema.String, idempotencyKey: Schema.String }),
+  success: Config
+})
+const GetHuge = Endpoint.withSchemas(Endpoint.make("GET /api/huge", {}), { success: Config })
 const ProxyConfig = Endpoint.make("GET /proxy", {})
 const ProxySlow = Endpoint.make("GET /proxy-slow", {})
 const ProxyHtml = Endpoint.make("GET /proxy-html", {})
 const ProxyUnauthorized = Endpoint.make("GET /proxy-unauthorized", {})
+const ProxyRedirect = Endpoint.make("GET /proxy-redirect/{status}", {})
+const ProxyHuge = Endpoint.make("GET /proxy-huge", {})
 
 // Upstream failures are let through: core answers them as a gateway would (502, 504 for a timeout).
 const proxy = (call: Effect.Effect<typeof Config.Type, Client.CallError<never>, Client.Client>) => () =>
@@ -60,7 +101,9 @@ const app = Router.toHandler(
     Router.add(ProxyConfig, proxy(Client.call(GetConfig, { path: { merchantConfigId: "mc_1" } }))),
     Router.add(ProxySlow, proxy(Client.call(GetSlow, {}))),
     Router.add(ProxyHtml, proxy(Client.call(GetHtml, {}))),
-    Router.add(ProxyUnauthorized, proxy(Client.call(GetUnauthorized, {})))
+    Router.add(ProxyUnauthorized, proxy(Client.call(GetUnauthorized, {}))),
+    Router.add(ProxyRedirect, (params) => proxy(Client.call(GetRedirect, { path: params }))()),
+    Router.add(ProxyHuge, proxy(Client.call(GetHuge, {})))
   )
 )
 
@@ -125,6 +168,62 @@ describe("LambdaClient", () => {
       })
       expect(result.body).not.toMatch(/billing-internal|Invalid API key/)
     }
+    await handler.dispose()
+  })
+
+  it("never follows a redirect: a 3xx to another origin answers our generic 502, and the other origin sees nothing", async () => {
+    const handler = handlerFor()
+    for (const status of [301, 302, 303, 307, 308]) {
+      const result = await handler(eventFor(`/proxy-redirect/${status}`), LambdaContext.local())
+      expect(result).toMatchObject({ statusCode: 502 })
+      expect(JSON.parse(result.body ?? "")).toEqual({
+        statusCode: 502,
+        error: "Bad Gateway",
+        message: "Bad Gateway",
+        correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/)
+      })
+    }
+    expect(elsewhere.requests).toBe(0)
+    await handler.dispose()
+  })
+
+  it("the client in the Lambda layer reads a 3xx as UnexpectedStatus; a keyed POST is not re-sent elsewhere", async () => {
+    const CentrapayLive = LambdaClient.layer({ baseUrl, credentials: Credentials.apiKey("ak_secret") })
+    const before = upstream.requests
+    for (const status of [302, 307, 308]) {
+      const error = await Effect.runPromise(
+        Effect.flip(
+          Client.call(PostRedirect, {
+            path: { status: String(status) },
+            body: { amount: "10.00", idempotencyKey: "order-42" }
+          }).pipe(Effect.provide(CentrapayLive))
+        )
+      )
+      expect(error).toMatchObject({ _tag: "UnexpectedStatus", status })
+    }
+    expect(upstream.requests - before).toBe(3)
+    expect(elsewhere.requests).toBe(0)
+  })
+
+  it("a response body over the cap is a typed response-too-large (answered 502), not a crash", async () => {
+    const error = await Effect.runPromise(
+      Effect.flip(
+        Client.call(GetHuge, {}).pipe(
+          Effect.provide(
+            LambdaClient.layer({ baseUrl, credentials: Credentials.apiKey("ak_test"), maxResponseBytes: 65_536 })
+          )
+        )
+      )
+    )
+    expect(error).toMatchObject({
+      _tag: "TransportFailure",
+      reason: "response-too-large",
+      detail:
+        "the body of the 200 response is over the cap of 65536 bytes (maxResponseBytes); reading stopped there and nothing of it was kept"
+    })
+    const handler = handlerFor()
+    const result = await handler(eventFor("/proxy-huge"), LambdaContext.local())
+    expect(result).toMatchObject({ statusCode: 502 })
     await handler.dispose()
   })
 

@@ -1,12 +1,81 @@
 /**
- * Effect's `HttpClientError` in core's terms: a request that could not be
- * built is an `InvalidRequest` (never sent, never retried); anything that
- * went wrong on the way (refused, reset, DNS, a body cut short) is a
- * `TransportFailure` with the reason read from the error's cause chain.
+ * How the client uses Effect's `HttpClient`, and what its failures mean in
+ * core's terms:
+ *
+ * - Redirects are never followed: every request goes out with fetch's
+ *   `redirect: "manual"` (Effect's `FetchHttpClient.RequestInit`), so a 3xx
+ *   is the answer, and another origin never sees the request, its
+ *   credentials or its body.
+ * - A body is read as a stream, counting its decoded bytes, up to a cap:
+ *   past it the stream is cancelled and the read fails with a
+ *   `TransportFailure` (`response-too-large`), keeping nothing of the body.
+ * - An `HttpClientError` becomes an `InvalidRequest` when the request could
+ *   not be built (never sent, never retried), and a `TransportFailure`
+ *   otherwise (refused, reset, DNS, a body cut short), with the reason read
+ *   from the error's cause chain.
  */
+import * as Effect from "effect/Effect"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import * as HttpClient from "effect/http/HttpClient"
 import type * as HttpClientError from "effect/http/HttpClientError"
+import type * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 import * as ApiError from "../ApiError.ts"
 import { InvalidRequest } from "../ClientError.ts"
+
+/**
+ * The client over `client`, sending every request with `redirect: "manual"`
+ * laid over the `FetchHttpClient.RequestInit` in the context (if any): a
+ * fetch-based client (Node's undici, workerd) then hands back the 3xx itself.
+ * A client that is not fetch-based does not read `RequestInit`; Effect's
+ * others follow redirects only when wrapped in `HttpClient.followRedirects`.
+ */
+export const withoutRedirects = (client: HttpClient.HttpClient): HttpClient.HttpClient =>
+  HttpClient.transformResponse(client, (response) =>
+    Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
+      Effect.provideService(response, FetchHttpClient.RequestInit, {
+        ...Option.getOrUndefined(init),
+        redirect: "manual"
+      })
+    )
+  )
+
+/**
+ * Reads a body as text, counting its bytes as decoded (after any
+ * `Content-Encoding`, so a gzip bomb counts what it inflates to). Past
+ * `maxBytes` it stops: the stream is cancelled, which closes the connection,
+ * and the read fails with `response-too-large`. No body (a 204, a HEAD) is "".
+ */
+export const readText = (
+  response: HttpClientResponse.HttpClientResponse,
+  maxBytes: number,
+  method: string,
+  url: string
+): Effect.Effect<string, HttpClientError.HttpClientError | ApiError.TransportFailure> =>
+  Effect.suspend(() => {
+    let received = 0
+    return response.stream.pipe(
+      Stream.mapEffect((chunk) => {
+        received += chunk.byteLength
+        // A cap that is not a number (NaN) fails closed.
+        return received <= maxBytes
+          ? Effect.succeed(chunk)
+          : Effect.fail(tooLarge(response.status, maxBytes, method, url))
+      }),
+      Stream.decodeText(),
+      Stream.mkString,
+      Effect.catchReason("HttpClientError", "EmptyBodyError", () => Effect.succeed(""))
+    )
+  })
+
+const tooLarge = (status: number, maxBytes: number, method: string, url: string): ApiError.TransportFailure =>
+  new ApiError.TransportFailure({
+    method,
+    url,
+    reason: "response-too-large",
+    detail: `the body of the ${status} response is over the cap of ${maxBytes} bytes (maxResponseBytes); reading stopped there and nothing of it was kept`
+  })
 
 const reasons: ReadonlyArray<readonly [ApiError.TransportFailure["reason"], ReadonlySet<string>]> = [
   ["connection-refused", new Set(["ECONNREFUSED"])],

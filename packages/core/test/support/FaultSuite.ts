@@ -4,12 +4,18 @@
  * with JSON, HTML, empty and message-less bodies, 5xx from 500 to a CDN's
  * 520–524, statuses outside the contract, Retry-After as seconds and as an
  * HTTP-date on 429, 503 and others, resets before, after and in the middle of
- * a response, slow answers), and refused connections: some attempts are sent
- * to a port nothing listens on instead. The server (and, for refused
- * attempts, the router in front of the network) also plays the judge: it
- * counts side effects per request and idempotency key, checks every retry
- * against the contract, and checks each call's typed outcome against the
- * last answer (the tag follows the status).
+ * a response, slow answers), and as a hostile server would: redirects (3xx to
+ * the same origin and to another origin, which counts every request that
+ * reaches it), gzip bombs and bodies over the client's cap (with and without
+ * `Content-Length`), resets in the middle of a streamed body, bodies dripping
+ * slower than the attempt timeout, and idempotency keys ignored (a share of
+ * requests meet a server that acts on every attempt whatever the key). Some
+ * attempts are sent to a port nothing listens on instead (refused
+ * connections). The server (and, for refused attempts, the router in front
+ * of the network) also plays the judge: it counts side effects per request
+ * and idempotency key, checks every retry against the contract, and checks
+ * each call's typed outcome against the last answer (the tag follows the
+ * status).
  *
  * The judge's rules are written out below as data ("The contract, written
  * out"), never read from the code under test.
@@ -19,7 +25,14 @@
  * do not really happen: each request runs on its own virtual clock (an
  * Effect `Clock` whose `sleep` moves time forward at once), and the judge
  * reads the same clock, so "early waits" are measured against the clock the
- * client waits on.
+ * client waits on. The exception is the 1% of requests that meet a dripping
+ * server: a timeout needs real time to pass, so they run on the real clock
+ * with a short attempt timeout, and every answer they get drips.
+ *
+ * The client is blamed only for what it controls: a POST/PATCH it repeated
+ * when the contract forbids it, or whose key it changed, is a duplicate; a
+ * server that ignores the key and acts again on the same key is counted
+ * apart (`serverActedTwice`), as the server's fault.
  *
  * `run` is shared by `npm run faults` (10k requests) and a vitest test.
  */
@@ -32,7 +45,7 @@ import {
   type RetryBudget,
   RetryPolicy
 } from "@centrapay-effect/core"
-import { Cause, Clock, Duration, Effect, Exit, Option, Random, Schema, type Scope } from "effect"
+import { Cause, Clock, Duration, Effect, Exit, identity, Option, Random, Schema, type Scope } from "effect"
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "effect/http"
 import * as Server from "./ScriptedServer.ts"
 
@@ -61,8 +74,22 @@ export interface Report {
   readonly earlyWaits: number
   /** Requests attempted more often than the policy allows (plus one replay after a token refresh). */
   readonly overAttempts: number
-  /** POST/PATCH requests whose side effect happened twice, or whose idempotency key changed between attempts. */
+  /**
+   * POST/PATCH requests the client made act twice: acted on twice by a
+   * server that honours idempotency keys, or whose key changed between
+   * attempts.
+   */
   readonly duplicatePosts: number
+  /** Requests that reached another origin than the one called (a followed redirect). */
+  readonly reachedOtherOrigin: number
+  /**
+   * Keyed POST/PATCH requests that a server ignoring the key acted on more
+   * than once: the server's fault, not the client's (it sent the same key
+   * every time); not part of the verdict.
+   */
+  readonly serverActedTwice: number
+  /** Answers served by hostile kind (`redirect`, `too-large`, `drip`, `reset-mid-body`, …). */
+  readonly hostile: Readonly<Record<string, number>>
   /** Calls by outcome tag (`Success`, `ServerError`, …). */
   readonly outcomes: Readonly<Record<string, number>>
   /** The first calls (at most 5, by request number) that broke a rule: the request, each answer, and what went wrong. */
@@ -84,7 +111,7 @@ export interface Options {
 
 /** The last line `npm run faults` prints. */
 export const summaryLine = (report: Report): string =>
-  `faults: ${report.requests} requests, untyped ${report.untyped}, non-retryable retried ${report.nonRetryableRetried}, early waits ${report.earlyWaits}, over attempts ${report.overAttempts}, duplicate posts ${report.duplicatePosts}`
+  `faults: ${report.requests} requests, untyped ${report.untyped}, non-retryable retried ${report.nonRetryableRetried}, early waits ${report.earlyWaits}, over attempts ${report.overAttempts}, duplicate posts ${report.duplicatePosts}, reached another origin ${report.reachedOtherOrigin}`
 
 /** Whether every count but the number of requests is zero. */
 export const passed = (report: Report): boolean =>
@@ -92,10 +119,22 @@ export const passed = (report: Report): boolean =>
   report.nonRetryableRetried === 0 &&
   report.earlyWaits === 0 &&
   report.overAttempts === 0 &&
-  report.duplicatePosts === 0
+  report.duplicatePosts === 0 &&
+  report.reachedOtherOrigin === 0
 
-/** The limits the suite's client runs with, and the judge holds it to. */
-const limits = { maxAttempts: 4, maxRetryAfterSeconds: 60 } as const
+/**
+ * The limits the suite's client runs with, and the judge holds it to: the
+ * attempts, the longest `Retry-After` waited for, the response body cap (the
+ * suite's own, well under the 4 MiB default, so over-cap bodies stay cheap),
+ * and the real-time attempt timeout of the requests that meet a dripping
+ * server.
+ */
+const limits = {
+  maxAttempts: 4,
+  maxRetryAfterSeconds: 60,
+  maxResponseBytes: 64 * 1024,
+  dripTimeoutMillis: 250
+} as const
 
 /** The policy the suite's client runs with. */
 export const policy = RetryPolicy.make({
@@ -209,6 +248,8 @@ const refHeader = "x-fault-ref"
 interface Answer {
   /** e.g. `522 HTML, after acting`. */
   readonly name: string
+  /** The hostile kind it belongs to, counted in the report. */
+  readonly hostile?: "redirect" | "too-large" | "at-cap" | "reset-mid-body" | "drip"
   /** Whether the side effect happens (for POST/PATCH). */
   readonly applies: boolean
   /** What a client that stops here reports. */
@@ -223,11 +264,17 @@ interface Served extends Answer {
   readonly reply: Server.Reply
 }
 
-/** What a fault's answer may depend on: random draws in [0, 1), the success body and the request's clock time. */
+/**
+ * What a fault's answer may depend on: random draws in [0, 1), the success
+ * body, the request's clock time, the origin a redirect may send the client
+ * to, and the bodies of gzip bombs made once per run.
+ */
 interface Given {
   readonly draw: () => number
-  readonly success: unknown
+  readonly success: Readonly<Record<string, unknown>>
   readonly now: number
+  readonly otherOrigin: string
+  readonly bomb: Uint8Array
 }
 
 interface Fault {
@@ -328,7 +375,7 @@ const statusFault = (spec: {
 const successFault = (
   name: string,
   weight: number,
-  reply: (success: unknown) => Server.Reply,
+  reply: (success: Readonly<Record<string, unknown>>) => Server.Reply,
   matches: boolean
 ): Fault => ({
   weight,
@@ -346,7 +393,7 @@ const resetFault = (
   name: string,
   weight: number,
   applies: boolean,
-  reply: (success: unknown) => Server.Reply
+  reply: (success: Readonly<Record<string, unknown>>) => Server.Reply
 ): Fault => ({
   weight,
   answer: ({ success }) => ({
@@ -357,6 +404,124 @@ const resetFault = (
     reply: reply(success)
   })
 })
+
+/** Every 3xx a server may redirect with. */
+const redirectStatuses: NonEmpty<number> = [301, 302, 303, 307, 308]
+
+/**
+ * A 3xx to the same origin (relative or absolute `Location`) or to another
+ * origin: a status outside the contract, never followed, never retried.
+ */
+const redirectFault = (weight: number): Fault => ({
+  weight,
+  answer: ({ draw, otherOrigin }) => {
+    const status = oneOf(redirectStatuses, draw)
+    const [where, location] = oneOf(
+      [
+        ["same origin", "/moved/here"],
+        ["another origin", `${otherOrigin}/stolen`]
+      ],
+      draw
+    )
+    return {
+      name: `${status} to ${where}`,
+      hostile: "redirect",
+      applies: false,
+      outcome: { tag: "UnexpectedStatus", status },
+      next: "final",
+      reply: Server.raw(status, "", { location })
+    }
+  }
+})
+
+/** The typed outcome of a body over the client's cap: whatever the status, never retried. */
+const tooLarge: Outcome = { tag: "TransportFailure", reason: "response-too-large" }
+
+/**
+ * A body over the client's cap: a gzip bomb, a body with `Content-Length`,
+ * or one streamed without; on a 200 (after acting) or an error status.
+ */
+const tooLargeFault = (weight: number): Fault => ({
+  weight,
+  answer: ({ draw, bomb }) => {
+    const status = oneOf([200, 200, 403, 503], draw)
+    const headers = { "content-type": "application/json" }
+    const kinds: NonEmpty<readonly [string, () => Server.Reply]> = [
+      ["gzip bomb", () => Server.raw(status, bomb, { ...headers, "content-encoding": "gzip" })],
+      ["body over the cap", () => Server.raw(status, "x".repeat(2 * limits.maxResponseBytes), headers)],
+      ["endless body", () => Server.endless(status, headers)]
+    ]
+    const [kind, reply] = oneOf(kinds, draw)
+    return {
+      name: `${status} ${kind}${status === 200 ? ", after acting" : ""}`,
+      hostile: "too-large",
+      applies: status === 200,
+      outcome: tooLarge,
+      next: "final",
+      reply: reply()
+    }
+  }
+})
+
+/** A success body of exactly the cap (the endpoint's fields and padding), streamed: read whole. */
+const atCapFault = (weight: number): Fault => ({
+  weight,
+  answer: ({ success }) => {
+    const frame = JSON.stringify({ ...success, padding: "" })
+    const body = JSON.stringify({ ...success, padding: "p".repeat(limits.maxResponseBytes - frame.length) })
+    return {
+      name: "200 of exactly the cap",
+      hostile: "at-cap",
+      applies: true,
+      outcome: { tag: "Success" },
+      next: "final",
+      reply: Server.chunked(200, body, { "content-type": "application/json" })
+    }
+  }
+})
+
+/** A streamed body (no `Content-Length`) cut by a reset after 32 KiB, under the cap. */
+const resetMidStreamFault = (weight: number): Fault => ({
+  weight,
+  answer: ({ draw }) => {
+    const status = oneOf([200, 503], draw)
+    return {
+      name: `${status} streamed, reset mid-body${status === 200 ? " after acting" : ""}`,
+      hostile: "reset-mid-body",
+      applies: status === 200,
+      outcome: { tag: "TransportFailure", reason: "connection-reset" },
+      next: "retry-if-safe",
+      reply: Server.endless(status, { "content-type": "application/json" }, { bytes: 32 * 1024, end: "reset" })
+    }
+  }
+})
+
+/**
+ * The answer every attempt of a dripping request gets: the success body,
+ * one byte every 100 ms (seconds in all), after acting; the attempt times
+ * out mid-body.
+ */
+const dripAnswer = (success: Readonly<Record<string, unknown>>): Served => ({
+  name: "200 dripping, after acting",
+  hostile: "drip",
+  applies: true,
+  outcome: { tag: "Timeout" },
+  next: "retry-if-safe",
+  reply: Server.drip(200, JSON.stringify(success), 100)
+})
+
+/**
+ * The first answer of a server that ignores idempotency keys: a 500 after
+ * acting. A keyed request may be repeated, and this server acts again on
+ * the same key — its fault, not the client's.
+ */
+const failedAfterActing: Served = {
+  name: "500 after acting (this server ignores idempotency keys)",
+  applies: true,
+  outcome: { tag: "ServerError", status: 500 },
+  next: "retry-if-safe",
+  reply: Server.json(500, { statusCode: 500, error: "Internal Server Error", message: "Internal Server Error" })
+}
 
 /** An attempt the router sent to a port nothing listens on: nothing was sent, so any request may repeat it. */
 const refusedConnection: Answer = {
@@ -417,7 +582,11 @@ const faults: NonEmpty<Fault> = [
   statusFault({ weight: 2, statuses: [405, 409, 410, 418, 422], messages: ["Conflict"] }),
   resetFault("reset before acting", 3, false, () => Server.reset),
   resetFault("reset after acting", 3, true, () => Server.reset),
-  resetFault("reset mid-body", 3, true, (s) => Server.resetMidBody(200, s))
+  resetFault("reset mid-body", 3, true, (s) => Server.resetMidBody(200, s)),
+  redirectFault(3),
+  tooLargeFault(3),
+  atCapFault(1),
+  resetMidStreamFault(2)
 ]
 
 const totalWeight = faults.reduce((sum, fault) => sum + fault.weight, 0)
@@ -454,9 +623,17 @@ interface Ledger {
   readonly method: string
   readonly keyed: boolean
   readonly refusalRate: number
-  readonly clock: VirtualClock
+  /** Every answer drips (the request runs on the real clock). */
+  readonly dripping: boolean
+  /** The server ignores the idempotency key: it acts on every attempt that acts (its first answer is a 500 after acting). */
+  readonly ignoresKey: boolean
+  /** The time on the clock the request's client runs on. */
+  readonly now: () => number
   readonly attempts: Array<Attempt>
+  /** Side effects as a server honouring idempotency keys would have them: what the client is judged on. */
   applied: number
+  /** Side effects the server really had (more than `applied` where it ignores the key). */
+  acted: number
   replayed: boolean
   violations: { nonRetryable: number; early: number }
   /** What went wrong, for the report's examples. */
@@ -499,6 +676,7 @@ const arrive = (ledger: Ledger, seen: Omit<Attempt, "answer">, answer: Answer) =
   if (previous !== undefined) judge(ledger, previous, seen)
   const keyAlreadyActed = seen.key !== undefined && ledger.attempts.some((a) => a.key === seen.key && a.answer.applies)
   if (answer.applies && !keyAlreadyActed) ledger.applied += 1
+  if (answer.applies && (ledger.ignoresKey || !keyAlreadyActed)) ledger.acted += 1
   ledger.attempts.push({ ...seen, answer })
 }
 
@@ -571,16 +749,30 @@ const epoch = Date.UTC(2025, 0, 1)
 export const run = (options: Options): Effect.Effect<Report, never, Scope.Scope> =>
   Effect.gen(function* () {
     const ledgers = new Map<string, Ledger>()
+    // The origin redirects point to: whatever reaches it is counted (and named in the examples).
+    const otherOrigin = yield* Server.make((request) => {
+      ledgers.get(request.headers[refHeader] ?? "")?.problems.push(`reached another origin: ${request.url}`)
+      return Server.json(200, { id: "stolen", name: "stolen", status: "stolen", deleted: false })
+    })
+    // 64 times the cap once inflated: a few KB of gzip.
+    const bomb = yield* Server.gzipBomb(64 * limits.maxResponseBytes)
     const server = yield* Server.make((request) => {
       const ledger = ledgers.get(request.headers[refHeader] ?? "")
       if (ledger === undefined) return Server.json(404, { statusCode: 404, message: "Not Found" })
-      const now = ledger.clock.now()
+      const now = ledger.now()
       const index = ledger.attempts.length
-      const answer = pickFault(randomOf(options.seed, ledger.number, index, 1)).answer({
-        draw: drawsOf(options.seed, ledger.number, index),
-        success: successFor(request.method, ledger.number),
-        now
-      })
+      const success = successFor(request.method, ledger.number)
+      const answer = ledger.dripping
+        ? dripAnswer(success)
+        : ledger.ignoresKey && index === 0
+          ? failedAfterActing
+          : pickFault(randomOf(options.seed, ledger.number, index, 1)).answer({
+              draw: drawsOf(options.seed, ledger.number, index),
+              success,
+              now,
+              otherOrigin: otherOrigin.url,
+              bomb
+            })
       arrive(ledger, { at: now, token: request.headers.authorization, key: keyOf(request.body) }, answer)
       return answer.reply
     })
@@ -592,7 +784,7 @@ export const run = (options: Options): Effect.Effect<Report, never, Scope.Scope>
       if (ledger === undefined) return request
       if (randomOf(options.seed, ledger.number, ledger.attempts.length, 5) >= ledger.refusalRate) return request
       const seen = {
-        at: ledger.clock.now(),
+        at: ledger.now(),
         token: request.headers.authorization,
         key: keyOf(request.body._tag === "Uint8Array" ? new TextDecoder().decode(request.body.body) : "")
       }
@@ -606,7 +798,8 @@ export const run = (options: Options): Effect.Effect<Report, never, Scope.Scope>
       credentials: Credentials.refreshableToken(Effect.sync(() => `token-${++issued}`)),
       retryPolicy: policy,
       retryBudget: { capacity: 2 * options.requests, ...options.retryBudget },
-      attemptTimeout: Duration.infinity
+      attemptTimeout: Duration.infinity,
+      maxResponseBytes: limits.maxResponseBytes
     }).pipe(
       Effect.updateService(
         HttpClient.HttpClient,
@@ -626,18 +819,24 @@ export const run = (options: Options): Effect.Effect<Report, never, Scope.Scope>
         const key = withKey ? { idempotencyKey: `key-${ref}` } : {}
         const path = { thingId: `t_${i}` }
         const headers = { [refHeader]: ref }
+        // 1% of requests meet a server whose every answer drips: they run on the real clock, with a short timeout.
+        const dripping = randomOf(options.seed, i, -1, 7) < 0.01
+        const callOptions = dripping ? { attemptTimeout: Duration.millis(limits.dripTimeoutMillis) } : {}
         const request: { readonly method: string; readonly call: Effect.Effect<unknown, unknown> } =
           shape < 0.3
-            ? { method: "GET", call: client.call(GetThing, { path, headers }) }
+            ? { method: "GET", call: client.call(GetThing, { path, headers }, callOptions) }
             : shape < 0.4
-              ? { method: "DELETE", call: client.call(DeleteThing, { path, headers }) }
+              ? { method: "DELETE", call: client.call(DeleteThing, { path, headers }, callOptions) }
               : shape < 0.5
-                ? { method: "PUT", call: client.call(PutThing, { path, headers, body: { name: "n" } }) }
+                ? { method: "PUT", call: client.call(PutThing, { path, headers, body: { name: "n" } }, callOptions) }
                 : shape < 0.65
-                  ? { method: "PATCH", call: client.call(PatchThing, { path, headers, body: { name: "n", ...key } }) }
+                  ? {
+                      method: "PATCH",
+                      call: client.call(PatchThing, { path, headers, body: { name: "n", ...key } }, callOptions)
+                    }
                   : {
                       method: "POST",
-                      call: client.call(CreateAssetTransfer, { headers, body: { amount: "1.00", ...key } })
+                      call: client.call(CreateAssetTransfer, { headers, body: { amount: "1.00", ...key } }, callOptions)
                     }
         const clock = makeVirtualClock(epoch)
         const ledger: Ledger = {
@@ -645,16 +844,20 @@ export const run = (options: Options): Effect.Effect<Report, never, Scope.Scope>
           method: request.method,
           keyed: withKey && (request.method === "POST" || request.method === "PATCH"),
           refusalRate: refusalRate(randomOf(options.seed, i, -1, 6)),
-          clock,
+          dripping,
+          // 10% of requests meet a server that ignores idempotency keys (and first fails after acting).
+          ignoresKey: randomOf(options.seed, i, -1, 8) < 0.1,
+          now: dripping ? Date.now : clock.now,
           attempts: [],
           applied: 0,
+          acted: 0,
           replayed: false,
           violations: { nonRetryable: 0, early: 0 },
           problems: []
         }
         ledgers.set(ref, ledger)
         const exit: Exit.Exit<unknown, unknown> = yield* Effect.exit(request.call).pipe(
-          Effect.provideService(Clock.Clock, clock.clock),
+          dripping ? identity : Effect.provideService(Clock.Clock, clock.clock),
           Random.withSeed(`${options.seed}:${i}`)
         )
         const ended = observe(exit)
@@ -679,6 +882,11 @@ export const run = (options: Options): Effect.Effect<Report, never, Scope.Scope>
     )
 
     const all = [...ledgers.values()].sort((a, b) => a.number - b.number)
+    const hostile: Record<string, number> = {}
+    for (const attempt of all.flatMap((l) => l.attempts)) {
+      if (attempt.answer.hostile !== undefined)
+        hostile[attempt.answer.hostile] = (hostile[attempt.answer.hostile] ?? 0) + 1
+    }
     return {
       requests: options.requests,
       attempts: all.reduce((sum, l) => sum + l.attempts.length, 0),
@@ -688,6 +896,9 @@ export const run = (options: Options): Effect.Effect<Report, never, Scope.Scope>
       earlyWaits: all.reduce((sum, l) => sum + l.violations.early, 0),
       overAttempts: all.filter(isOverAttempts).length,
       duplicatePosts: all.filter(isDuplicate).length,
+      reachedOtherOrigin: otherOrigin.requests.length,
+      serverActedTwice: all.filter((l) => l.keyed && l.acted > 1 && !isDuplicate(l)).length,
+      hostile,
       outcomes,
       examples: all
         .filter((l) => l.problems.length > 0)
@@ -700,7 +911,12 @@ export const run = (options: Options): Effect.Effect<Report, never, Scope.Scope>
 const isOverAttempts = (ledger: Ledger): boolean =>
   ledger.attempts.length > limits.maxAttempts + (ledger.replayed ? 1 : 0)
 
-/** A POST/PATCH whose side effect happened twice, or whose idempotency key changed between attempts. */
+/**
+ * A POST/PATCH the client made act twice: twice by a server honouring the
+ * key (so the client repeated a request it should not have), or with a key
+ * that changed between attempts. A server that ignores the key acting again
+ * is not the client's doing.
+ */
 const isDuplicate = (ledger: Ledger): boolean =>
   (ledger.method === "POST" || ledger.method === "PATCH") &&
   (ledger.applied > 1 || new Set(ledger.attempts.map((a) => a.key)).size > 1)
@@ -734,7 +950,7 @@ const outcomeOf = (error: ApiError.ApiError): Outcome => ({
   ...(error._tag === "TransportFailure" ? { reason: error.reason } : {})
 })
 
-const successFor = (method: string, number: number): unknown =>
+const successFor = (method: string, number: number): Readonly<Record<string, unknown>> =>
   method === "POST"
     ? { id: `at_${number}`, status: "complete" }
     : method === "DELETE"

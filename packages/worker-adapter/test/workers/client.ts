@@ -7,6 +7,10 @@
  *   and counts how they ended.
  * - `GET /test/call` calls a flaky upstream with core's `Client`, retrying
  *   up to 10 attempts, and reports the typed failure it ends with.
+ * - `GET /test/redirect/{status}` and `POST /test/redirect/{status}` call an
+ *   upstream answering that 3xx (a keyed POST for the second), and
+ *   `GET /test/huge/{kind}` one answering a body over a 64 KiB cap (`plain`,
+ *   or a `gzip` bomb); each reports the typed failure.
  */
 import {
   Client,
@@ -30,6 +34,33 @@ const limits: Subrequests.Limits = { subrequests: 5, connections: 2 }
 const FanOut = Endpoint.make("GET /test/fan-out", {})
 const Call = Endpoint.make("GET /test/call", {})
 const Flaky = Endpoint.withSchemas(Endpoint.make("GET /flaky", {}), { success: Schema.Struct({ ok: Schema.Boolean }) })
+
+const Thing = Schema.Struct({ id: Schema.String })
+const Redirect = Endpoint.withSchemas(Endpoint.make("GET /redirect/{status}", {}), { success: Thing })
+const RedirectPost = Endpoint.withSchemas(Endpoint.make("POST /redirect/{status}", {}), {
+  body: Schema.Struct({ amount: Schema.String, idempotencyKey: Schema.String }),
+  success: Thing
+})
+const Huge = Endpoint.withSchemas(Endpoint.make("GET /huge/{kind}", {}), { success: Thing })
+const TestRedirect = Endpoint.make("GET /test/redirect/{status}", {})
+const TestRedirectPost = Endpoint.make("POST /test/redirect/{status}", {})
+const TestHuge = Endpoint.make("GET /test/huge/{kind}", {})
+
+/** A call's outcome as the test reads it: the success, or the failure's tag and what identifies it. */
+const report = <A, E extends { readonly _tag: string }, R>(call: Effect.Effect<A, E, R>) =>
+  call.pipe(
+    Effect.map((body) => ServerResponse.json({ tag: "Success", body })),
+    Effect.catch((error) =>
+      Effect.succeed(
+        ServerResponse.json({
+          tag: error._tag,
+          status: "status" in error ? error.status : null,
+          reason: "reason" in error ? error.reason : null,
+          detail: "detail" in error ? error.detail : null
+        })
+      )
+    )
+  )
 
 const Count = Schema.Struct({ n: Schema.NumberFromString.check(Schema.isInt()) })
 
@@ -81,7 +112,12 @@ const app = Router.toHandler(
           )
         )
       )
-    )
+    ),
+    Router.add(TestRedirect, (path) => report(Client.call(Redirect, { path }))),
+    Router.add(TestRedirectPost, (path) =>
+      report(Client.call(RedirectPost, { path, body: { amount: "10.00", idempotencyKey: "order-42" } }))
+    ),
+    Router.add(TestHuge, (path) => report(Client.call(Huge, { path }, { maxResponseBytes: 64 * 1024 })))
   )
 )
 
