@@ -1,8 +1,7 @@
 /**
- * The checks a request passes before the program sees it, and the one body
- * cap both adapters apply. `ServerRuntime` runs `check` first on every
- * request, so the Lambda and Workers adapters answer the same request with
- * the same status.
+ * The checks a request passes before the program sees it, and the caps both
+ * adapters apply. `ServerRuntime` runs `check` first on every request, so the
+ * Lambda and Workers adapters answer the same request with the same status.
  *
  * The order, per request:
  *
@@ -11,9 +10,16 @@
  *    400 with an issue at `["body"]`. It comes first because the body must be
  *    bounded before anything reads it: a 2 MB body without an API key is a
  *    400 on every runtime, never the program's 401.
- * 2. **Layer.** Built once, on the first request that passes; one that fails
- *    to build is a 503 (`ServerRuntime`).
- * 3. **Program.** Its own checks, in the order it makes them (authentication,
+ * 2. **Query cap.** A query of more than `maxQueryParameters` (256)
+ *    parameters, or whose names and values come to more than `maxQueryBytes`
+ *    (8 KiB, decoded, as UTF-8; a name counts once per value), is the
+ *    contract's 400 with an issue at `["query"]`. Both caps are constants:
+ *    `QueryString`, the one parser both adapters use, stops reading past
+ *    them.
+ * 3. **Layer.** Built once, on the first request that passes; one that fails
+ *    to build, or is not built before the request's deadline, is a 503
+ *    (`ServerRuntime`).
+ * 4. **Program.** Its own checks, in the order it makes them (authentication,
  *    routing, decoding), then the answer, bounded by the deadline.
  *
  * The Workers adapter also applies `checkBodySize` while reading (by
@@ -31,6 +37,23 @@ import type { ServerRequest } from "./ServerRequest.ts"
  * @category constants
  */
 export const defaultMaxBodyBytes = 1_048_576
+
+/**
+ * The most query parameters a request may carry (a repeated name counts once
+ * per value); more is the contract's 400.
+ *
+ * @category constants
+ */
+export const maxQueryParameters = 256
+
+/**
+ * The most bytes a request's query parameters may come to: their names and
+ * values, decoded, as UTF-8 (a name counts once per value; `=` and `&` do
+ * not count). More is the contract's 400.
+ *
+ * @category constants
+ */
+export const maxQueryBytes = 8192
 
 /**
  * The limits as an adapter's options take them: each one optional.
@@ -91,6 +114,57 @@ export const bodyTooLarge = (maxBodyBytes: number): MalformedRequest =>
   })
 
 /**
+ * The 400 for a query over `maxQueryParameters` or `maxQueryBytes`: one
+ * answer for either cap, so where a parser stopped reading never changes it.
+ *
+ * @category errors
+ * @example
+ * ```ts
+ * import { RequestChecks } from "@centrapay-effect/core"
+ * RequestChecks.queryTooLarge
+ * // MalformedRequest: "The query has more than 256 parameters or 8192 bytes",
+ * // issues: [{ path: ["query"], message: "Expected at most 256 parameters and 8192 bytes" }]
+ * ```
+ */
+export const queryTooLarge: MalformedRequest = new MalformedRequest({
+  message: `The query has more than ${maxQueryParameters} parameters or ${maxQueryBytes} bytes`,
+  issues: [{ path: ["query"], message: `Expected at most ${maxQueryParameters} parameters and ${maxQueryBytes} bytes` }]
+})
+
+/**
+ * The query caps on parsed parameters: `queryTooLarge` when the query has
+ * more than `maxQueryParameters` parameters or more than `maxQueryBytes`
+ * bytes of names and values, else `undefined`. One pass over the names; an
+ * empty query costs nothing.
+ *
+ * @category checks
+ * @example
+ * ```ts
+ * import { RequestChecks } from "@centrapay-effect/core"
+ * RequestChecks.checkQuery({ tag: ["a", "b"] }) // undefined
+ * RequestChecks.checkQuery({ q: "x".repeat(8192) }) // queryTooLarge: 8193 bytes with the name
+ * ```
+ */
+export const checkQuery = (query: ServerRequest["query"]): MalformedRequest | undefined => {
+  let parameters = 0
+  let units = 0
+  for (const name in query) {
+    const value = query[name]
+    if (typeof value === "string") {
+      parameters++
+      units += name.length + value.length
+    } else if (value !== undefined) {
+      parameters += value.length
+      units += name.length * value.length
+      for (let i = 0; i < value.length; i++) units += value[i]?.length ?? 0
+    }
+  }
+  if (parameters > maxQueryParameters || units > maxQueryBytes) return queryTooLarge
+  // Each UTF-16 code unit is 1 to 3 bytes: only a query of more than a third of the cap is counted.
+  return units * 3 <= maxQueryBytes || queryBytes(query) <= maxQueryBytes ? undefined : queryTooLarge
+}
+
+/**
  * The body cap on a size known before the body is read (a `Content-Length`,
  * the bytes streamed so far): the 400 when `bytes` is over `maxBodyBytes`,
  * else `undefined`.
@@ -121,11 +195,14 @@ export const checkBodySize = (bytes: number, maxBodyBytes: number): MalformedReq
  */
 export const check = (request: ServerRequest, limits: Limits): MalformedRequest | undefined => {
   const body = request.body
-  if (body === undefined) return undefined
-  return checkBodySize(
-    typeof body === "string" ? textBytes(body, limits.maxBodyBytes) : body.byteLength,
-    limits.maxBodyBytes
-  )
+  if (body !== undefined) {
+    const refused = checkBodySize(
+      typeof body === "string" ? textBytes(body, limits.maxBodyBytes) : body.byteLength,
+      limits.maxBodyBytes
+    )
+    if (refused !== undefined) return refused
+  }
+  return checkQuery(request.query)
 }
 
 /**
@@ -136,7 +213,23 @@ export const check = (request: ServerRequest, limits: Limits): MalformedRequest 
  */
 const textBytes = (text: string, cap: number): number => {
   const units = text.length
-  if (units > cap || units * 3 <= cap) return units
+  return units > cap || units * 3 <= cap ? units : utf8Bytes(text)
+}
+
+// The names and values of a query in UTF-8, a name once per value.
+const queryBytes = (query: ServerRequest["query"]): number => {
+  let bytes = 0
+  for (const name in query) {
+    const value = query[name]
+    const values = typeof value === "string" ? [value] : (value ?? [])
+    for (const each of values) bytes += utf8Bytes(name) + utf8Bytes(each)
+  }
+  return bytes
+}
+
+/** The size of `text` in UTF-8, as a `TextEncoder` would write it. */
+const utf8Bytes = (text: string): number => {
+  const units = text.length
   let bytes = units
   for (let i = 0; i < units; i++) {
     const unit = text.charCodeAt(i)

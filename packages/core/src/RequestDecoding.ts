@@ -73,8 +73,9 @@ const isJsonContentType = (contentType: string | undefined): boolean => {
 
 /**
  * Decodes a JSON request body: the content type must be JSON
- * (`application/json` or `application/*+json`), the text must parse, and the
- * value must match the schema. Each failure is a 400 with its own `problem`.
+ * (`application/json` or `application/*+json`), the text must parse (a
+ * leading byte-order mark is skipped), and the value must match the schema.
+ * Each failure is a 400 with its own `problem`.
  *
  * @category decoding
  */
@@ -96,7 +97,8 @@ export const decodeJsonBody = <A, I>(schema: Schema.Codec<A, I>) => {
     // benchmark's profile).
     let json: unknown
     try {
-      json = JSON.parse(text)
+      // A UTF-8 byte-order mark before the JSON is allowed (RFC 8259 §8.1), as decoding bytes drops it.
+      json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)
     } catch {
       return Effect.fail(
         new MalformedRequest({

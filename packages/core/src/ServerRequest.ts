@@ -10,6 +10,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Schema from "effect/Schema"
 import type { MalformedRequest } from "./ApiError.ts"
+import type { Query } from "./QueryString.ts"
 import * as RequestDecoding from "./RequestDecoding.ts"
 import { bodyText } from "./WireResponse.ts"
 
@@ -23,13 +24,17 @@ export interface ServerRequest {
   readonly method: string
   /** The path as received (percent-encoded), without the query string. */
   readonly path: string
-  /** Query parameters; a repeated parameter keeps every value. */
-  readonly query: Readonly<Record<string, string | ReadonlyArray<string>>>
-  /** Lower-case header names; repeated headers joined with `", "`. */
+  /** Query parameters (`QueryString` reads them); a repeated parameter keeps every value. */
+  readonly query: Query
+  /** Lower-case header names; repeated headers joined with `", "` (`"; "` for `cookie`). */
   readonly headers: Readonly<Record<string, string>>
   /** The raw body, already base64-decoded by the adapter. */
   readonly body: string | Uint8Array | undefined
-  /** The platform's request id (Lambda request id, `cf-ray`…): the correlation id of every error response. */
+  /**
+   * The correlation id of every error response (body and `x-request-id`):
+   * the platform's request id (Lambda request id, `cf-ray`…) when
+   * `safeRequestId` accepts it, else a generated one.
+   */
   readonly requestId: string
 }
 
@@ -71,9 +76,37 @@ export const query = <A, I>(schema: Schema.Codec<A, I>): Effect.Effect<A, Malfor
 }
 
 /**
- * A request header by (case-insensitive) name.
+ * A request header by (case-insensitive) name: one the request sent, never
+ * a member of `Object.prototype` (`header("constructor")` is `undefined`
+ * unless the request has a `constructor` header).
  *
  * @category accessors
  */
-export const header = (name: string): Effect.Effect<string | undefined, never, CurrentRequest> =>
-  CurrentRequest.use((request) => Effect.succeed(request.headers[name.toLowerCase()]))
+export const header = (name: string): Effect.Effect<string | undefined, never, CurrentRequest> => {
+  const key = name.toLowerCase()
+  return CurrentRequest.use((request) =>
+    Effect.succeed(Object.hasOwn(request.headers, key) ? request.headers[key] : undefined)
+  )
+}
+
+/**
+ * A request id from the platform, when it is safe to echo back
+ * (`x-request-id`, `correlationId`, log lines): a string of 1 to 128
+ * letters, digits and `.` `_` `:` `-` `=` `+` `/` — Lambda request ids
+ * (UUIDs), API Gateway's (`YuSJQjZfoAMESbg=`) and `cf-ray` fit; nothing
+ * that could end a header line or a JSON string does. `undefined` otherwise, and the adapter
+ * generates one. Both adapters take their correlation id through it.
+ *
+ * @category accessors
+ * @example
+ * ```ts
+ * import { ServerRequest } from "@centrapay-effect/core"
+ * ServerRequest.safeRequestId("8f1e2d3c4b5a6978-SYD") // "8f1e2d3c4b5a6978-SYD"
+ * ServerRequest.safeRequestId("r1\r\nset-cookie: x=1") // undefined
+ * ServerRequest.safeRequestId(42) // undefined: not a string
+ * ```
+ */
+export const safeRequestId = (candidate: unknown): string | undefined =>
+  typeof candidate === "string" && safeRequestIdPattern.test(candidate) ? candidate : undefined
+
+const safeRequestIdPattern = /^[A-Za-z0-9._:=+/-]{1,128}$/

@@ -1,7 +1,7 @@
 /**
  * The checks before the program: the body cap (its boundary, UTF-8
- * counting against an independent encoder), and `ServerRuntime` running it
- * before the layer and the program.
+ * counting against an independent encoder), the query caps, and
+ * `ServerRuntime` running them before the layer and the program.
  */
 import { ApiError, RequestChecks, ServerRequest, ServerResponse, ServerRuntime } from "@centrapay-effect/core"
 import { describe, expect, it } from "@effect/vitest"
@@ -74,6 +74,66 @@ describe("the body cap", () => {
         }
       )
     )
+  })
+})
+
+describe("the query caps", () => {
+  const withQuery = (query: ServerRequest.ServerRequest["query"]) => ({ ...requestWith(undefined), query })
+  const refused = {
+    message: "The query has more than 256 parameters or 8192 bytes",
+    issues: [{ path: ["query"], message: "Expected at most 256 parameters and 8192 bytes" }]
+  }
+  const check = (query: ServerRequest.ServerRequest["query"]) => {
+    const error = RequestChecks.check(withQuery(query), RequestChecks.limits())
+    return error === undefined ? undefined : { message: error.message, issues: error.issues }
+  }
+
+  it("are 256 parameters and 8 KiB", () => {
+    expect(RequestChecks.maxQueryParameters).toBe(256)
+    expect(RequestChecks.maxQueryBytes).toBe(8192)
+  })
+
+  it("256 parameters pass, 257 are the contract's 400 at [query]; a repeated name counts once per value", () => {
+    const names = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`p${i}`, "v"]))
+    expect(check(names(256))).toBeUndefined()
+    expect(check(names(257))).toEqual(refused)
+    expect(check({ a: Array.from({ length: 256 }, () => "") })).toBeUndefined()
+    expect(check({ a: Array.from({ length: 257 }, () => "") })).toEqual(refused)
+  })
+
+  it("8192 bytes of names and values pass, 8193 are the 400; a name counts once per value, text as UTF-8", () => {
+    expect(check({ q: "x".repeat(8191) })).toBeUndefined()
+    expect(check({ q: "x".repeat(8192) })).toEqual(refused)
+    expect(check({ q: ["x".repeat(4094), "x".repeat(4096)] })).toBeUndefined()
+    expect(check({ q: ["x".repeat(4095), "x".repeat(4096)] })).toEqual(refused)
+    // "é" is 2 bytes and "€" 3: 1 + 2 × 4095 + 1 = 8192 and 3 + 3 × 2729 + 2 = 8192, then one more.
+    expect(check({ q: `${"é".repeat(4095)}a` })).toBeUndefined()
+    expect(check({ q: `${"é".repeat(4095)}ab` })).toEqual(refused)
+    expect(check({ "€": `${"€".repeat(2729)}ab` })).toBeUndefined()
+    expect(check({ "€": `${"€".repeat(2729)}abc` })).toEqual(refused)
+  })
+
+  it("the body cap comes first", () => {
+    const both = { ...requestWith("x".repeat(2048)), query: { q: "x".repeat(9000) } }
+    expect(RequestChecks.check(both, { maxBodyBytes: 1024 })?.message).toBe(
+      "The request body is larger than 1024 bytes"
+    )
+  })
+
+  it("ServerRuntime answers an oversized query with the literal 400, before the layer or the program", async () => {
+    let builds = 0
+    const runtime = ServerRuntime.make(
+      Effect.succeed(ServerResponse.json({ ok: true })),
+      Layer.effectDiscard(Effect.sync(() => void builds++))
+    )
+    const response = await runtime.handle(withQuery({ a: Array.from({ length: 20_000 }, () => "1") }), Context.empty())
+    expect(response).toEqual({
+      status: 400,
+      headers: { "content-type": "application/json" },
+      body: '{"statusCode":400,"error":"Bad Request","message":"The query has more than 256 parameters or 8192 bytes","issues":[{"path":["query"],"message":"Expected at most 256 parameters and 8192 bytes"}]}'
+    })
+    expect(builds).toBe(0)
+    await runtime.dispose()
   })
 })
 

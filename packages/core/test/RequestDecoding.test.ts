@@ -64,10 +64,11 @@ describe("JSON parsing", () => {
     fc.constantFrom("", " ", "undefined", "NaN", "{'a':1}", '{"a":1,}', "[1,]", '"\\u12"', "01", "1e400")
   )
 
-  it("accepts and rejects exactly the texts Schema.fromJsonString does, with the same value", () => {
+  it("accepts and rejects exactly the texts Schema.fromJsonString does, with the same value, after a byte-order mark", () => {
     fc.assert(
       fc.property(text, (body) => {
-        const expected = reference(body)
+        // A leading U+FEFF is skipped (RFC 8259 §8.1; a body read from bytes loses it anyway).
+        const expected = reference(body.startsWith("\uFEFF") ? body.slice(1) : body)
         const exit = Effect.runSyncExit(decodeAny(body, "application/json"))
         if (Result.isSuccess(expected)) {
           expect(exit).toEqual(Exit.succeed(expected.success))

@@ -5,41 +5,45 @@
  * Function URLs.
  *
  * - The layer is built once per container, on the first invocation, and
- *   reused by every warm one; a layer that fails to build is not kept (that
- *   invocation answers a clean 503, the next one builds again).
+ *   reused by every warm one; a layer that fails to build, or is not built
+ *   before the invocation's deadline, is not kept (that invocation answers a
+ *   clean 503, the next one builds again).
  * - The raw event, the Lambda context and the authorizer's claims are
  *   services (`LambdaEvent`, `LambdaContext`, `Authorizer`).
  * - Events are translated straight to core's neutral request and back to the
  *   result shape of their source (detected, or named with `source`) — no Web
  *   `Request`/`Response` on the way.
  * - Requests pass core's checks in core's order (`RequestChecks`): a body
- *   over `maxBodyBytes` (its size after base64 decoding) is a 400 before the
- *   layer or the program runs, as in the Workers adapter.
+ *   over `maxBodyBytes` (its size after base64 decoding) or a query over
+ *   core's caps is a 400 before the layer or the program runs, as in the
+ *   Workers adapter.
  * - Every HTTP invocation ends in a valid contract response, never an
  *   invocation error (which API Gateway turns into a 502): typed failures get
  *   their documented encoding, defects a generic 500 with the correlation id
- *   (the Lambda request id), and a program still running shortly before the
- *   Lambda timeout is interrupted and answered 503 with `Retry-After`.
- *   Causes go to a structured (JSON) log line.
+ *   (the Lambda request id), a response outside the contract or over the
+ *   source's size limit (6 MB, 1 MB behind an ALB) the same 500, and a
+ *   program still running shortly before the Lambda timeout is interrupted
+ *   and answered 503 with `Retry-After`. Causes go to a structured (JSON)
+ *   log line.
  * - A non-HTTP event (SQS, S3, EventBridge…) is rejected with an
  *   `UnsupportedEvent` naming the supported shapes.
  *
  * @module
  */
 import type * as RequestChecks from "@centrapay-effect/core/RequestChecks"
-import type * as ServerRequest from "@centrapay-effect/core/ServerRequest"
+import * as ServerRequest from "@centrapay-effect/core/ServerRequest"
 import type * as ServerResponse from "@centrapay-effect/core/ServerResponse"
 import * as ServerRuntime from "@centrapay-effect/core/ServerRuntime"
 import type { Context as InvocationContext } from "aws-lambda"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
+import type * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Result from "effect/Result"
 import * as Authorizer from "./Authorizer.ts"
 import * as Translate from "./internal/translate.ts"
-import { field, stringOf } from "./internal/values.ts"
+import { field } from "./internal/values.ts"
 import * as LambdaContext from "./LambdaContext.ts"
 import * as LambdaEvent from "./LambdaEvent.ts"
 
@@ -105,9 +109,9 @@ export type Program<R> = Effect.Effect<
   R | Services | ServerRequest.CurrentRequest | ServerResponse.ResponseHeaders
 >
 
-// Causes are logged as one JSON line (what CloudWatch Logs Insights reads),
+// Every log line is one JSON line (what CloudWatch Logs Insights reads),
 // unless the program's layer installs loggers of its own.
-const structuredLogs = Logger.layer([Logger.consoleJson])
+const structuredLogs = [Logger.consoleJson]
 
 /**
  * Turns a program and its layer into a Lambda handler.
@@ -145,8 +149,9 @@ export function make<R, LE>(
   layer: Layer.Layer<R, LE>,
   options?: Options
 ): LambdaHandler<unknown, Translate.AnyResult> {
-  const runtime = ServerRuntime.make<R, LE, Services>(program, Layer.merge(structuredLogs, layer), {
-    maxBodyBytes: options?.maxBodyBytes
+  const runtime = ServerRuntime.make<R, LE, Services>(program, layer, {
+    maxBodyBytes: options?.maxBodyBytes,
+    loggers: structuredLogs
   })
   const source = options?.source
   const margin = Duration.toMillis(Duration.fromInputUnsafe(options?.timeoutMargin ?? defaultTimeoutMargin))
@@ -163,17 +168,35 @@ export function make<R, LE>(
           [Authorizer.Authorizer.key, Authorizer.fromEvent(http)]
         ])
       )
+      const responseLimits = Translate.responseLimitsOf(http)
       const remaining = LambdaContext.remainingMillis(context)
-      const deadline = remaining === undefined ? undefined : { deadline: Math.max(0, remaining - margin) }
-      const response = runtime.respond(request, services, deadline)
+      const response = runtime.respond(
+        request,
+        services,
+        remaining === undefined ? { responseLimits } : { deadline: Math.max(0, remaining - margin), responseLimits }
+      )
       return response instanceof Promise
-        ? response.then(
-            (answered) => resultOf(http, answered, requestId),
-            () => Translate.lastResort(http, requestId)
-          )
+        ? response.then((answered) => resultOf(http, answered, requestId))
         : Promise.resolve(resultOf(http, response, requestId))
-    } catch {
-      return Promise.resolve(Translate.lastResort(http, requestId))
+    } catch (error) {
+      return Promise.resolve(failed(http, requestId, error))
+    }
+  }
+
+  // Something threw outside the program (reading the event or the context, translating the
+  // response): core's generic 500, logged, in the source's shape.
+  const failed = (http: LambdaEvent.HttpEvent, requestId: string, error: unknown): Translate.AnyResult =>
+    Translate.lastResort(http, requestId, runtime.lastResort(requestId, error))
+
+  const resultOf = (
+    http: LambdaEvent.HttpEvent,
+    response: ServerResponse.ServerResponse,
+    requestId: string
+  ): Translate.AnyResult => {
+    try {
+      return Translate.toResult(http, response)
+    } catch (error) {
+      return failed(http, requestId, error)
     }
   }
 
@@ -184,21 +207,10 @@ export function make<R, LE>(
   return Object.assign(handler, { dispose: runtime.dispose })
 }
 
-const resultOf = (
-  http: LambdaEvent.HttpEvent,
-  response: ServerResponse.ServerResponse,
-  requestId: string
-): Translate.AnyResult => {
-  try {
-    return Translate.toResult(http, response)
-  } catch {
-    return Translate.lastResort(http, requestId)
-  }
-}
-
 // The Lambda request id names the invocation in Lambda's own log lines; the
-// event's request id and a fresh one stand in for a hand-made context.
+// event's request id and a fresh one stand in for a hand-made context. Only
+// an id core deems safe to echo back is taken.
 const requestIdOf = (http: LambdaEvent.HttpEvent, context: InvocationContext): string =>
-  stringOf(field(context, "awsRequestId")) ||
-  stringOf(field(http.event.requestContext, "requestId")) ||
+  ServerRequest.safeRequestId(field(context, "awsRequestId")) ??
+  ServerRequest.safeRequestId(field(http.event.requestContext, "requestId")) ??
   globalThis.crypto.randomUUID()

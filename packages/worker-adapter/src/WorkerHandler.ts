@@ -4,18 +4,21 @@
  * layer into a module handler, `export default { fetch }`.
  *
  * - The layer is built once per isolate, on the first request, and reused;
- *   a layer that fails to build is not kept (that request gets a clean 503,
- *   the next one builds again).
+ *   a layer that fails to build — a layer function that throws included —
+ *   or is not built before the request's `deadline` is not kept (that
+ *   request gets a clean 503, a later one builds again).
  * - `env`, `ctx` and `request.cf` are services (`WorkerContext`); the layer
  *   may also be a function of `env`, and `Config` reads `env`'s variables.
  * - Requests pass core's checks in core's order (`RequestChecks`): a body
  *   over `maxBodyBytes` is a 400 before the layer or the program runs — by
- *   its `Content-Length`, or while streaming, so it is never read whole.
+ *   its `Content-Length`, or while streaming, so it is never read whole — as
+ *   is a query over core's caps.
  * - Every outcome is a contract response, never the platform's error page:
  *   a body over the cap or unreadable → 400; typed failures → their
- *   documented encoding; defects → generic 500 with the correlation id
- *   (`cf-ray`, else generated) in body and `x-request-id`, the cause logged
- *   through Effect's logger; anything thrown on the way → the same 500.
+ *   documented encoding; defects, and responses outside the contract (core's
+ *   `ResponseChecks`) → generic 500 with the correlation id (`cf-ray`, else
+ *   generated) in body and `x-request-id`, the cause logged through Effect's
+ *   logger; anything thrown on the way → the same 500, logged.
  *
  * @module
  */
@@ -25,11 +28,10 @@ import type * as ServerRequest from "@centrapay-effect/core/ServerRequest"
 import * as ServerResponse from "@centrapay-effect/core/ServerResponse"
 import * as ServerRuntime from "@centrapay-effect/core/ServerRuntime"
 import type { ExecutionContext, IncomingRequestCfProperties } from "@cloudflare/workers-types"
-import * as Cause from "effect/Cause"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
+import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Result from "effect/Result"
 import * as Subrequests from "./Subrequests.ts"
@@ -66,7 +68,12 @@ export type Services = WorkerContext.Env | WorkerContext.ExecutionContext | Work
  * @category models
  */
 export interface Options extends RequestChecks.Options {
-  /** Time the program may run before it is interrupted and answered with 503 + `Retry-After`. @default none */
+  /**
+   * Time a request may take — waiting for the layer's build included —
+   * before it is answered with 503 + `Retry-After` (the program interrupted).
+   * Without one, a layer that never finishes building holds requests for as
+   * long as the platform lets them wait. @default none
+   */
   readonly deadline?: Duration.Input | undefined
 }
 
@@ -74,8 +81,10 @@ export interface Options extends RequestChecks.Options {
  * Turns a program and its layer into a Workers module handler.
  *
  * `layer` is a `Layer`, or a function of the Worker's `env` returning one
- * (called once, with the first request's `env`). While it builds, `Config`
- * reads `env`'s string variables and secrets; so does the program.
+ * (called when the layer is built, with the first request's `env`; a throw
+ * is a failed build: 503, and a later request builds again). While it
+ * builds, `Config` reads `env`'s string variables and secrets; so does the
+ * program.
  *
  * @category constructors
  * @example
@@ -111,13 +120,14 @@ export const make = <Env extends object, R, LE = never>(
 
   const runtimeFor = (env: Env): ServerRuntime.ServerRuntime<Services> => {
     if (runtime === undefined) {
-      const config = ConfigProvider.layer(ConfigProvider.fromUnknown(env))
-      const services = typeof layer === "function" ? layer(env) : layer
-      runtime = ServerRuntime.make<R, LE, Services>(
-        Effect.flatMap(program, WorkerResponse.check),
-        Layer.provideMerge(services, config),
-        limits
+      // Evaluated at each build, so a layer function that throws fails that build (a 503), not the request.
+      const services = Layer.suspend(() =>
+        Layer.provideMerge(
+          typeof layer === "function" ? layer(env) : layer,
+          ConfigProvider.layer(ConfigProvider.fromUnknown(env))
+        )
       )
+      runtime = ServerRuntime.make<R, LE, Services>(program, services, limits)
     }
     return runtime
   }
@@ -149,32 +159,28 @@ export const make = <Env extends object, R, LE = never>(
     return WorkerResponse.fromServerResponse(response instanceof Promise ? await response : response)
   }
 
+  // Something threw outside the program (reading the request, building the
+  // platform's response): core's generic 500, logged.
+  const lastResort = (env: Env, requestId: string, error: unknown): Response => {
+    try {
+      return WorkerResponse.fromServerResponse(runtimeFor(env).lastResort(requestId, error))
+    } catch {
+      return WorkerResponse.lastResort(requestId)
+    }
+  }
+
   return {
     fetch: (request, env, ctx) => {
       let requestId = "unknown"
       try {
         const headers = WorkerRequest.headersOf(request)
         requestId = WorkerRequest.requestIdOf(headers)
-        return answer(request, env, ctx, headers, requestId).catch((error: unknown) => lastResort(error, requestId))
+        return answer(request, env, ctx, headers, requestId).catch((error: unknown) =>
+          lastResort(env, requestId, error)
+        )
       } catch (error) {
-        return Promise.resolve(lastResort(error, requestId))
+        return Promise.resolve(lastResort(env, requestId, error))
       }
     }
   }
-}
-
-// Something threw outside the program (a response the platform refused to
-// build): logged with Effect's default logger, answered with the generic 500
-// whether or not logging worked.
-const lastResort = (error: unknown, requestId: string): Response => {
-  try {
-    Effect.runFork(
-      Effect.logError("the response could not be built").pipe(
-        Effect.annotateLogs({ requestId, cause: Cause.pretty(Cause.die(error)) })
-      )
-    )
-  } catch {
-    // Nothing left to report to.
-  }
-  return WorkerResponse.lastResort(requestId)
 }

@@ -1,25 +1,28 @@
 /**
  * A Workers `Request` in core's neutral form (`ServerRequest`): method,
- * percent-encoded path, query, lower-case headers, the body as bytes, and
- * the correlation id (`cf-ray`, else a generated one). The body is read up
- * to core's cap (`RequestChecks`); a larger or unreadable body is the
+ * percent-encoded path, query (core's `QueryString` parser, as on Lambda),
+ * lower-case headers, the body as bytes, and the correlation id (`cf-ray`
+ * when core deems it safe to echo, else a generated one). The body is read
+ * up to core's cap (`RequestChecks`); a larger or unreadable body is the
  * contract's 400.
  *
  * @module
  */
 import * as ApiError from "@centrapay-effect/core/ApiError"
+import * as QueryString from "@centrapay-effect/core/QueryString"
 import * as RequestChecks from "@centrapay-effect/core/RequestChecks"
-import type * as ServerRequest from "@centrapay-effect/core/ServerRequest"
+import * as ServerRequest from "@centrapay-effect/core/ServerRequest"
 import * as Result from "effect/Result"
 
 /**
- * The request's headers as a record: lower-case names, repeated headers
+ * The request's headers as a record without a prototype (a header named
+ * `__proto__` is a header like any other): lower-case names, repeated headers
  * joined with `", "` (as `Headers` joins them). Read once per request.
  *
  * @category accessors
  */
 export const headersOf = (request: Request): Record<string, string> => {
-  const headers: Record<string, string> = {}
+  const headers: Record<string, string> = Object.create(null)
   request.headers.forEach((value, name) => {
     headers[name] = value
   })
@@ -27,14 +30,15 @@ export const headersOf = (request: Request): Record<string, string> => {
 }
 
 /**
- * The request's correlation id: Cloudflare's `cf-ray` when present, else a
- * generated one (a random prefix drawn once per isolate and a counter:
- * unique without paying for a UUID per request).
+ * The request's correlation id: Cloudflare's `cf-ray` when present and safe
+ * to echo back (core's `ServerRequest.safeRequestId`), else a generated one
+ * (a random prefix drawn once per isolate and a counter: unique without
+ * paying for a UUID per request).
  *
  * @category accessors
  */
 export const requestIdOf = (headers: Readonly<Record<string, string>>): string =>
-  headers["cf-ray"] ?? `${isolatePrefix()}-${(++generated).toString(36)}`
+  ServerRequest.safeRequestId(headers["cf-ray"]) ?? `${isolatePrefix()}-${(++generated).toString(36)}`
 
 let prefix: string | undefined
 let generated = 0
@@ -80,22 +84,14 @@ export const toServerRequest = async (
   return Result.succeed({
     method: request.method.toUpperCase(),
     path: pathStart === -1 ? "/" : url.slice(pathStart, pathEnd),
-    query: queryStart === -1 ? {} : queryOf(url.slice(queryStart + 1, hashStart === -1 ? url.length : hashStart)),
+    query:
+      queryStart === -1
+        ? QueryString.empty
+        : QueryString.parse(url.slice(queryStart + 1, hashStart === -1 ? url.length : hashStart)),
     headers: options.headers,
     body: body.success,
     requestId: options.requestId
   })
-}
-
-const queryOf = (search: string): Record<string, string | ReadonlyArray<string>> => {
-  const query: Record<string, string | Array<string>> = {}
-  for (const [name, value] of new URLSearchParams(search)) {
-    const earlier = query[name]
-    if (earlier === undefined) query[name] = value
-    else if (typeof earlier === "string") query[name] = [earlier, value]
-    else earlier.push(value)
-  }
-  return query
 }
 
 const unreadable = new ApiError.MalformedRequest({

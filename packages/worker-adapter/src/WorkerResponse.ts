@@ -5,7 +5,6 @@
  * @module
  */
 import * as ServerResponse from "@centrapay-effect/core/ServerResponse"
-import * as Effect from "effect/Effect"
 
 // Statuses whose response must not carry a body (Fetch standard).
 const nullBodyStatuses: ReadonlySet<number> = new Set([101, 103, 204, 205, 304])
@@ -13,8 +12,9 @@ const nullBodyStatuses: ReadonlySet<number> = new Set([101, 103, 204, 205, 304])
 /**
  * Builds the platform response: every header value kept (`set-cookie` may
  * repeat), no body for a null-body status. Throws like `new Response` does
- * for a status outside 200–599 or an invalid header; `WorkerHandler` turns
- * that into the contract's 500.
+ * for a status outside 200–599 or an invalid header — which core's
+ * `ResponseChecks` lets no program response reach; `WorkerHandler` turns any
+ * throw into the contract's 500.
  *
  * @category converting
  * @example
@@ -59,32 +59,6 @@ const listOf = (headers: ServerResponse.ServerResponse["headers"]): Array<[strin
   }
   return list
 }
-
-/**
- * Fails (as a defect) for a response the platform would refuse to build: a
- * status outside 200–599, or a header whose name is not a token or whose
- * value holds a line break, NUL or a character above U+00FF. Run inside the
- * program, it turns a handler's mistake into the contract's 500 with the
- * cause logged like any other defect.
- *
- * @category converting
- */
-export const check = (response: ServerResponse.ServerResponse): Effect.Effect<ServerResponse.ServerResponse> => {
-  if (response.status < 200 || response.status > 599 || !Number.isInteger(response.status)) {
-    return Effect.die(new RangeError(`A Workers response status must be 200-599, got ${response.status}`))
-  }
-  for (const name in response.headers) {
-    const value = response.headers[name]
-    const values = typeof value === "string" ? [value] : (value ?? [])
-    if (!headerName.test(name) || values.some((each) => invalidHeaderValue.test(each))) {
-      return Effect.die(new TypeError(`Invalid response header ${JSON.stringify(name)}`))
-    }
-  }
-  return Effect.succeed(response)
-}
-
-const headerName = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
-const invalidHeaderValue = /[\0\r\n]|[^\0-\xff]/
 
 /**
  * The contract's generic 500 with the correlation id: what a handler

@@ -218,13 +218,18 @@ describe("defects and failures outside the contract", () => {
 
   it.each([
     ["a header value with a line break", "/test/bad-header"],
-    ["a status outside 200-599", "/test/bad-status"]
-  ])("a response the platform would refuse (%s) is the contract's 500, logged", async (_, path) => {
+    ["a status outside 200-599", "/test/bad-status"],
+    ["a redirect: the contract has no 3xx", "/test/redirect"]
+  ])("a response outside the contract (%s) is the contract's 500, logged", async (_, path) => {
     const response = await worker.fetch(path)
     expect(response.status).toBe(500)
     const requestId = response.headers["x-request-id"] ?? ""
-    expect(JSON.parse(response.text)).toMatchObject({ statusCode: 500, correlationId: requestId })
-    expect((await logFor(requestId, "request failed unexpectedly"))?.annotations.path).toBe(path)
+    expect(headersOf(response)).toEqual({ ...json, "x-request-id": requestId })
+    expect(response.text).toBe(
+      `{"statusCode":500,"error":"Internal Server Error","message":"Internal Server Error","correlationId":"${requestId}"}`
+    )
+    const line = await logFor(requestId, "response outside the contract or the platform's limits; answered 500")
+    expect(line?.annotations.path).toBe(path)
   })
 
   it("a header set before a failure that the platform refuses still ends as the contract's 500", async () => {
@@ -364,5 +369,103 @@ describe("core's default body cap, before a program that checks the API key firs
     })
     expect(authenticated.status).toBe(200)
     expect(authenticated.text).toBe('{"bytes":1048576}')
+  })
+})
+
+describe("hostile requests", () => {
+  it("query names that are Object.prototype members are ordinary parameters", async () => {
+    const echoed = await post("/test/echo?constructor=1&__proto__=x&toString=y", "{}")
+    expect(echoed.status).toBe(200)
+    expect(JSON.stringify(JSON.parse(echoed.text).query)).toBe('{"constructor":"1","__proto__":"x","toString":"y"}')
+    const decoded = await worker.fetch("/api/merchant-configs/mc_known?constructor=1&__proto__=x&toString=y")
+    expect(decoded.status).toBe(200)
+    expect(decoded.text).toBe('{"id":"mc_known","expand":null}')
+  })
+
+  /** The same literal the Lambda adapter's tests expect. */
+  const queryTooLarge =
+    '{"statusCode":400,"error":"Bad Request","message":"The query has more than 256 parameters or 8192 bytes","issues":[{"path":["query"],"message":"Expected at most 256 parameters and 8192 bytes"}]}'
+
+  it.each([
+    // workerd answers a URL of 20,000 repeats (80 KB) with its own 431 before any Worker runs
+    // (Cloudflare caps URLs at 16 KB); 3,000 repeats (12 KB) reach the Worker.
+    ["one name 3,000 times", "a=1&".repeat(3_000)],
+    ["257 names", Array.from({ length: 257 }, (_, i) => `p${i}=v`).join("&")],
+    ["a 9,000-byte value", `q=${"x".repeat(9_000)}`]
+  ])("a query over core's caps (%s) is the contract's 400 at [query]", async (_, query) => {
+    const response = await post(`/test/echo?${query}`, "{}")
+    expect(response.status).toBe(400)
+    expect(headersOf(response)).toEqual(json)
+    expect(response.text).toBe(queryTooLarge)
+  })
+
+  it("an unsafe cf-ray is not echoed: a generated correlation id is", async () => {
+    const response = await worker.fetch("/test/defect", { headers: { "cf-ray": "<script>alert(1)</script>" } })
+    expect(response.status).toBe(500)
+    expect(response.headers["x-request-id"]).toMatch(generatedId)
+  })
+
+  it("X-Api-Key and x-api-key are one header, joined in order with ', ' (as on Lambda)", async () => {
+    const response = await sendOnFreshConnection(worker.url, {
+      method: "POST",
+      path: "/test/echo",
+      rawHeaders: [
+        "host",
+        worker.url.host,
+        "content-type",
+        "application/json",
+        "content-length",
+        "2",
+        "X-Api-Key",
+        "a",
+        "x-api-key",
+        "b"
+      ],
+      body: new TextEncoder().encode("{}")
+    })
+    expect(JSON.parse(response.body.toString()).apiKey).toBe("a, b")
+  })
+
+  it("a JSON body after a UTF-8 byte-order mark is accepted (as on Lambda)", async () => {
+    const response = await post("/api/asset-transfers", '\uFEFF{"amount":5}')
+    expect(response.status).toBe(200)
+    expect(response.text).toBe('{"transferred":5}')
+  })
+})
+
+describe("layers that do not build", () => {
+  let layers: RunningWorker
+  beforeAll(async () => {
+    layers = await start("layers.ts")
+  })
+  afterAll(async () => {
+    await layers.dispose()
+  })
+
+  const unavailable = (requestId: string) => ({
+    status: 503,
+    headers: { ...json, "retry-after": "1", "x-request-id": requestId },
+    body: `{"statusCode":503,"error":"Service Unavailable","message":"Service Unavailable","correlationId":"${requestId}"}`
+  })
+  const received = (response: Received) => ({
+    status: response.status,
+    headers: headersOf(response),
+    body: response.text
+  })
+
+  it("a layer whose build never finishes: 503 with Retry-After at the deadline, and a later request builds again", async () => {
+    const first = await layers.fetch("/stuck", { headers: { "cf-ray": "8f00000000000010-SYD" } })
+    expect(received(first)).toEqual(unavailable("8f00000000000010-SYD"))
+    const second = await layers.fetch("/stuck")
+    expect(second.status).toBe(200)
+    expect(second.text).toBe('{"greeting":"hello","builds":2}')
+  })
+
+  it("a layer function that throws: the documented 503, and a later request calls it again", async () => {
+    const first = await layers.fetch("/throws", { headers: { "cf-ray": "8f00000000000011-SYD" } })
+    expect(received(first)).toEqual(unavailable("8f00000000000011-SYD"))
+    const second = await layers.fetch("/throws")
+    expect(second.status).toBe(200)
+    expect(second.text).toBe('{"greeting":"hello","builds":2}')
   })
 })

@@ -4,21 +4,19 @@
  * already percent-decoded; `multiValueHeaders` and
  * `multiValueQueryStringParameters` hold every repeated value.
  */
+import * as QueryString from "@centrapay-effect/core/QueryString"
 import type * as ServerRequest from "@centrapay-effect/core/ServerRequest"
 import type * as ServerResponse from "@centrapay-effect/core/ServerResponse"
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda"
 import { requestBody } from "./body.ts"
 import * as Headers from "./headers.ts"
-import * as Query from "./query.ts"
 import { stringOf } from "./values.ts"
-
-const asDecoded = (text: string): string => text
 
 /** The request an API Gateway REST event carries. */
 export const toRequest = (event: APIGatewayProxyEvent, requestId: string): ServerRequest.ServerRequest => ({
   method: (stringOf(event.httpMethod) ?? "GET").toUpperCase(),
   path: stringOf(event.path) || "/",
-  query: Query.fromMaps(event.queryStringParameters, event.multiValueQueryStringParameters, asDecoded),
+  query: QueryString.fromMaps(event.queryStringParameters, event.multiValueQueryStringParameters, "decoded"),
   headers: Headers.requestHeaders(event.headers, event.multiValueHeaders),
   body: requestBody(event.body, event.isBase64Encoded),
   requestId

@@ -3,15 +3,13 @@
  * neutral form. The query comes raw in `rawQueryString`; cookies come in
  * `cookies` and go back in `cookies`, the only way to send several.
  */
+import * as QueryString from "@centrapay-effect/core/QueryString"
 import type * as ServerRequest from "@centrapay-effect/core/ServerRequest"
 import type * as ServerResponse from "@centrapay-effect/core/ServerResponse"
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda"
 import { requestBody } from "./body.ts"
 import * as Headers from "./headers.ts"
-import * as Query from "./query.ts"
 import { field, put, stringOf, stringsOf } from "./values.ts"
-
-const asDecoded = (text: string): string => text
 
 /** The request a payload 2.0 event carries. */
 export const toRequest = (event: APIGatewayProxyEventV2, requestId: string): ServerRequest.ServerRequest => {
@@ -28,7 +26,9 @@ export const toRequest = (event: APIGatewayProxyEventV2, requestId: string): Ser
       stringOf(event.rawPath) || stringOf(field(field(context, "http"), "path")) || "/",
       stringOf(field(context, "stage"))
     ),
-    query: rawQuery ? Query.parse(rawQuery) : Query.fromMaps(event.queryStringParameters, undefined, asDecoded),
+    query: rawQuery
+      ? QueryString.parse(rawQuery)
+      : QueryString.fromMaps(event.queryStringParameters, undefined, "decoded"),
     headers,
     body: requestBody(event.body, event.isBase64Encoded),
     requestId

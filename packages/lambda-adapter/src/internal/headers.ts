@@ -12,25 +12,38 @@ const separatorOf = (name: string): string => (name === "cookie" ? "; " : ", ")
 
 /**
  * Lower-case request headers from an event's single-value map and, when the
- * event has one, its multi-value map (which holds every value, so it wins).
+ * event has one, its multi-value map (which holds every value, so a name it
+ * has wins). Within a map, names that differ only in case (`X-Api-Key` and
+ * `x-api-key`) are one header, their values joined in the map's order — as a
+ * Workers `Headers` joins a repeated header — so both runtimes read the same
+ * value.
  */
 export const requestHeaders = (single: unknown, multi: unknown): Record<string, string> => {
   // Payload 2.0 headers usually are such a map already: a shallow copy is ~15x faster than a rebuild.
   if (!isRecord(multi) && isRecord(single) && isLowerCaseStringMap(single)) return { ...single }
-  const headers: Record<string, string> = {}
-  if (isRecord(single)) {
-    for (const name of Object.keys(single)) {
-      const value = stringOf(single[name])
-      if (value !== undefined) put(headers, name.toLowerCase(), value)
-    }
-  }
+  const headers = fromMap(single, singleValue)
   if (isRecord(multi)) {
-    for (const name of Object.keys(multi)) {
-      const values = stringsOf(multi[name])
-      if (values.length === 0) continue
-      const lower = name.toLowerCase()
-      put(headers, lower, values.join(separatorOf(lower)))
-    }
+    const every = fromMap(multi, stringsOf)
+    for (const name of Object.keys(every)) put(headers, name, every[name] ?? "")
+  }
+  return headers
+}
+
+const singleValue = (value: unknown): Array<string> => {
+  const text = stringOf(value)
+  return text === undefined ? [] : [text]
+}
+
+const fromMap = (map: unknown, valuesOf: (value: unknown) => Array<string>): Record<string, string> => {
+  const headers: Record<string, string> = {}
+  if (!isRecord(map)) return headers
+  for (const name of Object.keys(map)) {
+    const values = valuesOf(map[name])
+    if (values.length === 0) continue
+    const lower = name.toLowerCase()
+    const separator = separatorOf(lower)
+    const value = values.join(separator)
+    put(headers, lower, Object.hasOwn(headers, lower) ? `${headers[lower]}${separator}${value}` : value)
   }
   return headers
 }

@@ -1,10 +1,11 @@
 /**
  * One entry point over the per-source translators: an event to core's
- * request, core's response to the result of the event's source, and a
- * result of last resort that cannot fail.
+ * request, core's response to the result of the event's source, the limits
+ * each source puts on a result, and a result of last resort that cannot fail.
  */
+import type * as ResponseChecks from "@centrapay-effect/core/ResponseChecks"
 import type * as ServerRequest from "@centrapay-effect/core/ServerRequest"
-import * as ServerResponse from "@centrapay-effect/core/ServerResponse"
+import type * as ServerResponse from "@centrapay-effect/core/ServerResponse"
 import type { HttpEvent } from "../LambdaEvent.ts"
 import * as Alb from "./alb.ts"
 import * as ApiGatewayV1 from "./apiGatewayV1.ts"
@@ -40,12 +41,22 @@ export const toResult = (http: HttpEvent, response: ServerResponse.ServerRespons
 }
 
 /**
- * The contract's generic 500 in the event source's shape: the answer when
- * even translating a response failed. Should reading the event itself throw,
- * the same 500 with single-value headers, which every source accepts.
+ * Lambda's limit on a synchronous invocation's response: the result, as
+ * JSON, at most 6 MB (6 MiB). API Gateway and Function URLs carry no larger.
  */
-export const lastResort = (http: HttpEvent, requestId: string): AnyResult => {
-  const response = ServerResponse.lastResort(requestId)
+const lambdaLimits: ResponseChecks.Limits = { maxJsonBytes: 6_291_456 }
+
+/** The limits the event's source puts on a result (core's `ResponseChecks` applies them). */
+export const responseLimitsOf = (http: HttpEvent): ResponseChecks.Limits =>
+  http.source === "alb" ? Alb.responseLimits : lambdaLimits
+
+/**
+ * Core's generic 500 (`ServerRuntime.lastResort`) in the event source's
+ * shape: the answer when even translating a response failed. Should reading
+ * the event itself throw, the same 500 with single-value headers, which
+ * every source accepts.
+ */
+export const lastResort = (http: HttpEvent, requestId: string, response: ServerResponse.ServerResponse): AnyResult => {
   try {
     return toResult(http, response)
   } catch {

@@ -70,7 +70,8 @@ export const app = Router.toHandler(
           functionName: context.functionName,
           authorization,
           query: request.query,
-          cookie: request.headers.cookie ?? null
+          cookie: request.headers.cookie ?? null,
+          apiKey: yield* ServerRequest.header("x-api-key")
         })
       })
     ),

@@ -88,6 +88,8 @@ export const sendOnFreshConnection = (
     readonly method: string
     readonly path: string
     readonly headers?: Readonly<Record<string, string>>
+    /** Headers as sent, in order, `[name, value, name, value, …]`: a name may repeat in any case. */
+    readonly rawHeaders?: ReadonlyArray<string>
     readonly body?: Uint8Array | undefined
   }
 ): Promise<RawResponse> =>
@@ -99,7 +101,10 @@ export const sendOnFreshConnection = (
         port: url.port,
         method: request.method,
         path: request.path,
-        headers: { "accept-encoding": "identity", connection: "close", ...request.headers },
+        headers:
+          request.rawHeaders === undefined
+            ? { "accept-encoding": "identity", connection: "close", ...request.headers }
+            : ["accept-encoding", "identity", "connection", "close", ...request.rawHeaders],
         agent: false
       },
       (incoming) => {

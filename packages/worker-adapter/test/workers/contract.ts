@@ -1,8 +1,8 @@
 /**
  * The worker the handler tests run in workerd: one route per outcome the
- * contract knows, plus routes that misbehave (a defect, a response the
- * platform refuses, background work that fails) and `/test/logs`, which
- * returns what the worker logged.
+ * contract knows, plus routes that misbehave (a defect, responses outside
+ * the contract, background work that fails) and `/test/logs`, which returns
+ * what the worker logged.
  */
 import { ApiError, Endpoint, ObjectId, Router, ServerRequest, ServerResponse } from "@centrapay-effect/core"
 import { WorkerContext, WorkerHandler } from "@centrapay-effect/worker-adapter"
@@ -21,6 +21,7 @@ const UnknownFailure = Endpoint.make("GET /test/unknown-failure", {})
 const BadHeader = Endpoint.make("GET /test/bad-header", {})
 const BadStatus = Endpoint.make("GET /test/bad-status", {})
 const BadCarriedHeader = Endpoint.make("GET /test/bad-carried-header", {})
+const Redirect = Endpoint.make("GET /test/redirect", {})
 const NoContent = Endpoint.make("DELETE /test/no-content", {})
 const Services = Endpoint.make("GET /test/services", {})
 const Background = Endpoint.make("POST /test/background", {})
@@ -95,6 +96,10 @@ const app = Router.toHandler(
     Router.add(UnknownFailure, () => Effect.andThen(Effect.void, () => Effect.die("not an ApiError"))),
     Router.add(BadHeader, constant(ServerResponse.json({}, { headers: { "x-bad": "line\r\nbreak" } }))),
     Router.add(BadStatus, constant(ServerResponse.json({}, { status: 1000 }))),
+    Router.add(
+      Redirect,
+      constant(ServerResponse.empty({ status: 302, headers: { location: "https://elsewhere.example/" } }))
+    ),
     Router.add(BadCarriedHeader, () =>
       ServerResponse.appendHeader("x-bad", "line\nbreak").pipe(
         Effect.andThen(Effect.fail(new ApiError.ResourceForbidden({ message: "Forbidden" })))
@@ -133,7 +138,8 @@ const app = Router.toHandler(
           path: request.path,
           query: request.query,
           bodyBytes: body === undefined ? 0 : typeof body === "string" ? body.length : body.byteLength,
-          contentType: request.headers["content-type"] ?? null
+          contentType: request.headers["content-type"] ?? null,
+          apiKey: yield* ServerRequest.header("x-api-key")
         })
       })
     ),
