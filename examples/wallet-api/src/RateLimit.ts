@@ -1,12 +1,14 @@
 /**
- * A per-API-key rate limit in fixed one-minute windows, on Effect's Clock:
- * a request over the limit learns how long until the window resets.
+ * A rate limit per account (the contract applies it to the account making the
+ * call) in fixed one-minute windows, on Effect's Clock: a request over the
+ * limit learns how long until the window resets. Windows are kept in a `Map`
+ * by account id.
  */
 import { Clock, Context, Duration, Effect, Layer } from "effect"
 
 /** The rate limiter's one operation: take a slot, or learn how long to wait. */
 export interface RateLimitShape {
-  readonly take: (key: string, perMinute: number) => Effect.Effect<Duration.Duration | undefined>
+  readonly take: (accountId: string, perMinute: number) => Effect.Effect<Duration.Duration | undefined>
 }
 
 /** The rate limiter service. */
@@ -16,11 +18,11 @@ export class RateLimit extends Context.Service<RateLimit, RateLimitShape>()("wal
 export const layerMemory = Layer.sync(RateLimit, () => {
   const windows = new Map<string, { readonly start: number; count: number }>()
   return RateLimit.of({
-    take: (key, perMinute) =>
+    take: (accountId, perMinute) =>
       Effect.map(Clock.currentTimeMillis, (now) => {
-        const current = windows.get(key)
+        const current = windows.get(accountId)
         const window = current === undefined || now - current.start >= 60_000 ? { start: now, count: 0 } : current
-        windows.set(key, window)
+        windows.set(accountId, window)
         if (window.count >= perMinute) return Duration.millis(window.start + 60_000 - now)
         window.count++
         return undefined

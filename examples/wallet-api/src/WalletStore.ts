@@ -5,7 +5,7 @@
  * no money twice.
  */
 
-import type { ErrorBody } from "@centrapay-effect/core"
+import { ApiKeys, type ErrorBody } from "@centrapay-effect/core"
 import { Context, Effect, Layer, Semaphore } from "effect"
 
 /** An account an API key acts for. */
@@ -40,7 +40,8 @@ export type TransferOutcome =
 
 /** The store's operations. */
 export interface WalletStoreShape {
-  readonly accountForKey: (apiKey: string) => Effect.Effect<Account | undefined>
+  /** The API keys and the account each acts for, checked in constant time (`ApiKeys.authenticate`). */
+  readonly apiKeys: ApiKeys.ApiKeys<Account>
   readonly recipientExists: (recipient: string) => Effect.Effect<boolean>
   readonly transfer: (accountId: string, request: TransferRequest) => Effect.Effect<TransferOutcome>
   readonly merchantConfig: (id: string) => Effect.Effect<{ readonly id: string; readonly name: string } | undefined>
@@ -53,16 +54,20 @@ export interface WalletStoreShape {
 /** The wallet store service. */
 export class WalletStore extends Context.Service<WalletStore, WalletStoreShape>()("wallet-api/WalletStore") {}
 
-/** The demo's fixed data: two API keys, a few recipients, one merchant config. */
+/**
+ * The demo's fixed data: two API keys, a few recipients, one merchant config. Whatever a
+ * request names (a key, a recipient, an id) is looked up in a `Set`, a `Map` or `ApiKeys`,
+ * never as a property of a plain object, where `toString` or `__proto__` would be found.
+ */
 export const seed = {
-  keys: {
-    "demo-key": { id: "acc_demo", requestsPerMinute: 200 },
-    "limited-key": { id: "acc_limited", requestsPerMinute: 2 }
-  } satisfies Record<string, Account>,
+  keys: [
+    ["demo-key", { id: "acc_demo", requestsPerMinute: 200 }],
+    ["limited-key", { id: "acc_limited", requestsPerMinute: 2 }]
+  ] satisfies ReadonlyArray<ApiKeys.Entry<Account>>,
   balance: 1_000,
   monthlySpendLimit: 5_000,
-  recipients: ["alice", "bob"],
-  merchantConfigs: { mc_3LKQhvGUcADgqoEM3bh6pslE: "Coffee Cart" } satisfies Record<string, string>
+  recipients: new Set(["alice", "bob"]),
+  merchantConfigs: new Map([["mc_3LKQhvGUcADgqoEM3bh6pslE", "Coffee Cart"]])
 }
 
 const quota = (limit: number, usage: number): ErrorBody.Quota => ({
@@ -84,8 +89,6 @@ export const layerMemory = Layer.effect(
     const saved = new Map<string, TransferOutcome>()
     const calls = new Map<string, number>()
     let transfers = 0
-    const keys: Readonly<Record<string, Account>> = seed.keys
-    const configs: Readonly<Record<string, string>> = seed.merchantConfigs
 
     const attempt = (accountId: string, request: TransferRequest): TransferOutcome => {
       const balance = balances.get(accountId) ?? seed.balance
@@ -109,8 +112,8 @@ export const layerMemory = Layer.effect(
     }
 
     return WalletStore.of({
-      accountForKey: (apiKey) => Effect.sync(() => keys[apiKey]),
-      recipientExists: (recipient) => Effect.sync(() => seed.recipients.includes(recipient)),
+      apiKeys: ApiKeys.make(seed.keys),
+      recipientExists: (recipient) => Effect.sync(() => seed.recipients.has(recipient)),
       transfer: (accountId, request) =>
         lock.withPermits(1)(
           Effect.sync(() => {
@@ -124,7 +127,7 @@ export const layerMemory = Layer.effect(
         ),
       merchantConfig: (id) =>
         Effect.sync(() => {
-          const name = configs[id]
+          const name = seed.merchantConfigs.get(id)
           return name === undefined ? undefined : { id, name }
         }),
       transfersMade: Effect.sync(() => transfers),

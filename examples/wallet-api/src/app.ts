@@ -8,6 +8,7 @@
 
 import {
   ApiError,
+  ApiKeys,
   Client,
   Credentials,
   Endpoint,
@@ -30,15 +31,16 @@ import {
 import * as RateLimit from "./RateLimit.ts"
 import * as WalletStore from "./WalletStore.ts"
 
-/** Asset types this wallet knows, and whether each is active. */
-export const assetTypes: Readonly<Record<string, boolean>> = {
-  "centrapay.nzd.main": true,
-  "centrapay.nzd.legacy": false
-}
+/**
+ * Asset types this wallet knows, and whether each is active. A `Map`: the request names
+ * the asset type, and `toString` must be as unknown as `bitcoin`.
+ */
+export const assetTypes: ReadonlyMap<string, boolean> = new Map([
+  ["centrapay.nzd.main", true],
+  ["centrapay.nzd.legacy", false]
+])
 
 // Errors are immutable values: the constant ones are built once.
-const missingAuthentication = new ApiError.Unauthorized({ message: "Missing authentication" })
-const invalidApiKey = new ApiError.Unauthorized({ message: "Invalid API key" })
 const forbidden = new ApiError.ResourceForbidden({ message: "Forbidden" })
 const upstreamUnavailable = new ApiError.ServerError({ status: 503, message: "Service Unavailable" })
 const violation = {
@@ -63,7 +65,7 @@ const createAssetTransfer = () =>
     const request = yield* ServerRequest.jsonBody(AssetTransferRequest)
     const store = yield* WalletStore.WalletStore
     if (!(yield* store.recipientExists(request.recipient))) return yield* Effect.fail(violation.recipientMissing)
-    const active = assetTypes[request.assetType]
+    const active = assetTypes.get(request.assetType)
     if (active === undefined) return yield* Effect.fail(violation.invalidAssetType)
     if (!active) return yield* Effect.fail(violation.assetNotActive)
     const outcome = yield* store.transfer(account.id, request)
@@ -123,15 +125,13 @@ const routes = Router.toHandler(
 )
 
 /**
- * The whole program: authenticate by `X-Api-Key` (401), apply the key's rate
- * limit (429 with `Retry-After`), then route.
+ * The whole program: authenticate by `X-Api-Key` (401 `Missing authentication` or
+ * `Invalid API key`, checked in constant time by core's `ApiKeys`), apply the account's
+ * rate limit (429 with `Retry-After`), then route.
  */
 export const app = Effect.gen(function* () {
-  const apiKey = yield* ServerRequest.header("x-api-key")
-  if (apiKey === undefined || apiKey === "") return yield* Effect.fail(missingAuthentication)
-  const account = yield* (yield* WalletStore.WalletStore).accountForKey(apiKey)
-  if (account === undefined) return yield* Effect.fail(invalidApiKey)
-  const wait = yield* (yield* RateLimit.RateLimit).take(apiKey, account.requestsPerMinute)
+  const account = yield* ApiKeys.authenticate((yield* WalletStore.WalletStore).apiKeys)
+  const wait = yield* (yield* RateLimit.RateLimit).take(account.id, account.requestsPerMinute)
   if (wait !== undefined) {
     return yield* Effect.fail(
       new ApiError.TooManyRequests({

@@ -51,6 +51,9 @@ const call = async (rt: ServerRuntime.ServerRuntime<never>, r: ServerRequest.Ser
   }
 }
 
+/** `Object.prototype` members: a request may name any of them, and each must be just a string. */
+const prototypeNames = ["toString", "constructor", "__proto__", "valueOf", "hasOwnProperty", "__defineGetter__"]
+
 const transfer = (body: Record<string, unknown>) =>
   request("POST", "/api/asset-transfers", {
     body: { recipient: "alice", assetType: "centrapay.nzd.main", amount: 10, ...body }
@@ -102,6 +105,56 @@ describe("wallet API program (runtime-independent)", () => {
     expect(missing.headers["www-authenticate"]).toMatch(/ApiKey/)
     const wrong = await call(rt, request("GET", "/api/merchant-configs/mc_3LKQhvGUcADgqoEM3bh6pslE", { key: "nope" }))
     expect(wrong).toMatchObject({ status: 401, body: { message: "Invalid API key" } })
+  })
+
+  it("takes prototype names for ordinary strings: as API key, asset type, recipient or idempotency key", async () => {
+    const rt = runtime()
+    const unauthorized = {
+      status: 401,
+      headers: {
+        "content-type": "application/json",
+        "www-authenticate": 'ApiKey realm="centrapay", header="X-Api-Key", Bearer realm="centrapay"'
+      },
+      body: { statusCode: 401, error: "Unauthorized", message: "Invalid API key" }
+    }
+    const forbidden = (message: string) => ({
+      status: 403,
+      headers: { "content-type": "application/json" },
+      body: { statusCode: 403, error: "Forbidden", message }
+    })
+    const moved = (id: string, amount: number, balance: number) => ({
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: { id, recipient: "alice", assetType: "centrapay.nzd.main", amount, balance }
+    })
+    expect(await call(rt, transfer({ amount: 10 }))).toEqual(moved("at_000001", 10, 990))
+    for (const name of prototypeNames) {
+      const asKey = (path: string, body?: unknown) =>
+        call(rt, request(body === undefined ? "GET" : "POST", path, { key: name, body }))
+      expect(
+        await asKey("/api/asset-transfers", { recipient: "alice", assetType: "centrapay.nzd.main", amount: 5 })
+      ).toEqual(unauthorized)
+      expect(await asKey("/api/merchant-configs/mc_3LKQhvGUcADgqoEM3bh6pslE")).toEqual(unauthorized)
+      expect(await asKey("/api/exchange-rates/NZD")).toEqual(unauthorized)
+      expect(await call(rt, transfer({ assetType: name }))).toEqual(forbidden("INVALID_ASSET_TYPE"))
+      expect(await call(rt, transfer({ recipient: name }))).toEqual(forbidden("RECIPIENT_MISSING"))
+    }
+    // None of that moved money: the next transfer takes 10 more from 990.
+    expect(await call(rt, transfer({ amount: 10 }))).toEqual(moved("at_000002", 10, 980))
+    // As idempotency keys they are keys like any other: one transfer each, replayed on repeat.
+    const keyed = [
+      ["toString", "at_000003", 979],
+      ["constructor", "at_000004", 978],
+      ["__proto__", "at_000005", 977],
+      ["valueOf", "at_000006", 976],
+      ["hasOwnProperty", "at_000007", 975],
+      ["__defineGetter__", "at_000008", 974]
+    ] as const
+    for (const [idempotencyKey, id, balance] of keyed) {
+      expect(await call(rt, transfer({ amount: 1, idempotencyKey }))).toEqual(moved(id, 1, balance))
+      expect(await call(rt, transfer({ amount: 1, idempotencyKey }))).toEqual(moved(id, 1, balance))
+    }
+    expect(await call(rt, transfer({ amount: 1 }))).toEqual(moved("at_000009", 1, 973))
   })
 
   it("merchant configs: mc_ prefix or 400 naming the parameter; unknown id is 403 resource missing", async () => {

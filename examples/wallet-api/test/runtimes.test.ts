@@ -96,6 +96,9 @@ const askUnreadOnce = (base: string, path: string, body: string): Promise<Answer
     outgoing.end(body)
   })
 
+/** `Object.prototype` members: a request may name any of them, and each must be just a string. */
+const prototypeNames = ["toString", "constructor", "__proto__", "valueOf", "hasOwnProperty", "__defineGetter__"]
+
 const json = (body: unknown): RequestInit => ({
   method: "POST",
   headers: { "content-type": "application/json" },
@@ -203,6 +206,55 @@ describe("the wallet API in both runtimes", () => {
       expect({ path, ...fromWorker }).toEqual({ path, ...fromLambda })
       expect(fromLambda.status).toBeGreaterThanOrEqual(400)
       expect(JSON.parse(fromLambda.body)).toMatchObject({ statusCode: fromLambda.status })
+    }
+  })
+
+  it("takes prototype names for ordinary strings in both runtimes: as API key, asset type, recipient or idempotency key", async () => {
+    const unauthorized: Answer = {
+      status: 401,
+      body: '{"statusCode":401,"error":"Unauthorized","message":"Invalid API key"}',
+      headers: {
+        "content-type": "application/json",
+        "retry-after": null,
+        "www-authenticate": 'ApiKey realm="centrapay", header="X-Api-Key", Bearer realm="centrapay"'
+      }
+    }
+    const forbidden = (message: string): Answer => ({
+      status: 403,
+      body: `{"statusCode":403,"error":"Forbidden","message":"${message}"}`,
+      headers: { "content-type": "application/json", "retry-after": null, "www-authenticate": null }
+    })
+    const transfer = (body: Record<string, unknown>) =>
+      json({ recipient: "alice", assetType: "centrapay.nzd.main", amount: 1, ...body })
+    const balanceAfterTransfer = async (base: string, body: Record<string, unknown> = {}): Promise<number> => {
+      const answer = await ask(base, "/api/asset-transfers", transfer(body))
+      expect(answer.status).toBe(200)
+      return JSON.parse(answer.body).balance
+    }
+    for (const base of [lambda.url, worker.url]) {
+      const before = await balanceAfterTransfer(base)
+      for (const name of prototypeNames) {
+        const key = { "x-api-key": name }
+        const hostileTransfer = { ...transfer({}), headers: { "content-type": "application/json", ...key } }
+        expect(await ask(base, "/api/asset-transfers", hostileTransfer)).toEqual(unauthorized)
+        expect(await ask(base, "/api/exchange-rates/NZD", { headers: key })).toEqual(unauthorized)
+        expect(await ask(base, "/api/asset-transfers", transfer({ assetType: name }))).toEqual(
+          forbidden("INVALID_ASSET_TYPE")
+        )
+        expect(await ask(base, "/api/asset-transfers", transfer({ recipient: name }))).toEqual(
+          forbidden("RECIPIENT_MISSING")
+        )
+      }
+      // None of that moved money: the next transfer of 1 leaves exactly 1 less.
+      const after = await balanceAfterTransfer(base)
+      expect(after).toBe(before - 1)
+      // As idempotency keys they are keys like any other: one transfer each, replayed on repeat.
+      for (const [index, idempotencyKey] of prototypeNames.entries()) {
+        const first = await ask(base, "/api/asset-transfers", transfer({ idempotencyKey }))
+        expect(await ask(base, "/api/asset-transfers", transfer({ idempotencyKey }))).toEqual(first)
+        expect(JSON.parse(first.body)).toMatchObject({ amount: 1, balance: after - 1 - index })
+      }
+      expect(await balanceAfterTransfer(base)).toBe(after - 7)
     }
   })
 
