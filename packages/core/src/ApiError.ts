@@ -198,6 +198,14 @@ export const BodyProblem = Schema.Literals(["empty-body", "not-json", "no-messag
 export const maxExcerptLength = 512
 
 /**
+ * The most entries of a received list field (`issues`, `quotas`) kept inside
+ * an error value; the rest are dropped and noted.
+ *
+ * @category constants
+ */
+export const maxReceivedEntries = 100
+
+/**
  * What a client noticed about a received body, beside the fields it
  * decoded: why it said less than the contract expects (`problem`), a short
  * `excerpt` of it (at most `maxExcerptLength` characters) when it could not
@@ -396,6 +404,9 @@ export class UndecodableResponse extends Schema.TaggedError<UndecodableResponse>
  * What kind of network failure ended the call. `subrequest-limit`: the
  * platform's cap on outgoing requests per incoming request (Cloudflare
  * Workers) was reached, so the request was never sent.
+ * `response-too-large`: the response body (as decoded) went past the
+ * client's `maxResponseBytes`, so reading stopped there and the connection
+ * was closed; nothing of the body is kept, and it is never retried.
  *
  * @category schemas
  */
@@ -404,13 +415,16 @@ export const TransportReason = Schema.Literals([
   "connection-reset",
   "dns-lookup",
   "subrequest-limit",
+  "response-too-large",
   "other"
 ])
 
 /**
- * The request never got a response: connection refused or reset, DNS
- * failure, or the platform's subrequest limit. Retryable (POST only with an
- * idempotency key), except past the subrequest limit.
+ * The exchange failed on the way, not by any status: connection refused or
+ * reset (also mid-body), DNS failure, the platform's subrequest limit, or a
+ * response body past the client's cap. Retryable (a POST only with an
+ * idempotency key, or when nothing was sent: refused, DNS), except past the
+ * subrequest limit or the body cap.
  *
  * @category errors
  */
@@ -421,7 +435,7 @@ export class TransportFailure extends Schema.TaggedError<TransportFailure>()("Tr
   detail: Schema.String
 }) {
   override get message(): string {
-    return `${this.method} ${this.url} failed before a response: ${this.reason} (${this.detail})`
+    return `${this.method} ${this.url} failed: ${this.reason} (${this.detail})`
   }
 }
 

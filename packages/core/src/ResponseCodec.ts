@@ -131,7 +131,8 @@ const parseJson = (text: string): { readonly json: unknown } | undefined => {
   }
 }
 
-// Each entry of a list field kept on its own: an odd entry is dropped and noted.
+// Each entry of a list field kept on its own: an odd entry is dropped and noted. At most
+// `maxReceivedEntries` are read; the rest are dropped as one range.
 const listOf = <A>(
   name: string,
   value: unknown,
@@ -144,16 +145,20 @@ const listOf = <A>(
     return undefined
   }
   const kept: Array<A> = []
-  value.forEach((entry: unknown, index) => {
+  const read = Math.min(value.length, ApiError.maxReceivedEntries)
+  for (let index = 0; index < read; index++) {
+    const entry: unknown = value[index]
     if (is(entry)) kept.push(entry)
     else dropped.push(`${name}.${index}`)
-  })
+  }
+  if (value.length > read) dropped.push(`${name}.${read}-${value.length - 1}`)
   return kept
 }
 
+// A string field, as an excerpt; anything else is dropped and noted.
 const stringOf = (name: string, value: unknown, dropped: Array<string>): string | undefined => {
   if (value === undefined) return undefined
-  if (typeof value === "string") return value
+  if (typeof value === "string") return excerptOf(value)
   dropped.push(name)
   return undefined
 }
@@ -178,9 +183,13 @@ const readBody = (text: string, contentType: string | undefined): ReadBody => {
   if (!isRecord(json)) return nothing("no-message", true)
   const dropped: Array<string> = []
   const raw = json.message
-  const message = typeof raw === "string" && raw.trim() !== "" ? raw : undefined
+  // Strings are kept as excerpts: a body is never kept whole inside an error value.
+  const message = typeof raw === "string" && raw.trim() !== "" ? excerptOf(raw) : undefined
   const quotas = listOf("quotas", json.quotas, isQuota, dropped)
-  const issues = listOf("issues", json.issues, isIssue, dropped)
+  const issues = listOf("issues", json.issues, isIssue, dropped)?.map((issue) => ({
+    path: issue.path.slice(0, ApiError.maxReceivedEntries),
+    message: excerptOf(issue.message)
+  }))
   const problemText = stringOf("problem", json.problem, dropped)
   const problem = isMalformedRequestProblem(problemText) ? problemText : undefined
   if (problemText !== undefined && problem === undefined) dropped.push("problem")
@@ -380,8 +389,11 @@ const json = (status: number, body: ErrorBody, headers?: Readonly<Record<string,
   return { status, headers: { ...jsonHeaders, ...headers }, body: JSON.stringify(wire) }
 }
 
+// At least one second: `Retry-After: 0` would invite an immediate retry storm.
 const retryAfterHeader = (delay: Duration.Duration): string =>
-  Headers.formatRetryAfter(Headers.retryAfterDuration(delay))
+  Headers.formatRetryAfter(Headers.retryAfterDuration(Duration.max(delay, minimumRetryAfter)))
+
+const minimumRetryAfter = Duration.seconds(1)
 
 /**
  * When a 429 carries no `retryAfter` (only a non-conforming server omits the

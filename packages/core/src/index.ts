@@ -8,6 +8,8 @@
 
 /** The error classes, their union, guards and classification. */
 export * as ApiError from "./ApiError.ts"
+/** Checking a presented API key against the configured ones, in constant time; `X-Api-Key` → 401. */
+export * as ApiKeys from "./ApiKeys.ts"
 /** What the client did, attempt by attempt (read from its spans). */
 export * as AttemptLog from "./AttemptLog.ts"
 /** Centrapay's documented endpoints as typed contracts, generated from its error catalog. */
@@ -28,12 +30,16 @@ export * as EndpointMatcher from "./EndpointMatcher.ts"
 export * as ErrorBody from "./ErrorBody.ts"
 /** Prefixed object-ID schemas (`mc_…`, `c_…`). */
 export * as ObjectId from "./ObjectId.ts"
+/** Query parameters: one linear, prototype-safe, bounded parser for every platform's form. */
+export * as QueryString from "./QueryString.ts"
 /** Client-side limiter for the documented 200 requests per minute. */
 export * as RateLimiter from "./RateLimiter.ts"
-/** The checks every request passes before the program (the body cap), in order. */
+/** The checks every request passes before the program (the body and query caps), in order. */
 export * as RequestChecks from "./RequestChecks.ts"
 /** Request body/path/query decoding into the contract's 400. */
 export * as RequestDecoding from "./RequestDecoding.ts"
+/** What a response must be before it is sent: a contract status, safe headers, the platform's size limit. */
+export * as ResponseChecks from "./ResponseChecks.ts"
 /** Decode (response → typed error) and encode (typed error → response). */
 export * as ResponseCodec from "./ResponseCodec.ts"
 /** The client's shared retry budget (token bucket). */

@@ -181,6 +181,19 @@ describe("decoding is tolerant field by field; only message decides", () => {
     })
   })
 
+  it("fields of a huge JSON body are kept as excerpts: a 3 MB message, 20,000 issues", () => {
+    const message = "m".repeat(3_000_000)
+    const server = decode({ status: 503, body: JSON.stringify({ message, correlationId: "c".repeat(10_000) }) })
+    expect(server.message).toBe(`${"m".repeat(511)}…`)
+    expect(server._tag === "ServerError" && server.correlationId).toBe(`${"c".repeat(511)}…`)
+    const issues = Array.from({ length: 20_000 }, (_, i) => ({ path: ["body", `f${i}`], message: "x".repeat(1000) }))
+    const malformed = decode({ status: 400, body: JSON.stringify({ message: "bad", issues }) })
+    if (malformed._tag !== "MalformedRequest") throw new Error("expected MalformedRequest")
+    expect(malformed.issues?.length).toBe(100)
+    expect(malformed.issues?.[99]).toEqual({ path: ["body", "f99"], message: `${"x".repeat(511)}…` })
+    expect(malformed.body?.dropped).toEqual(["issues.100-19999"])
+  })
+
   it("a body is never kept whole inside an error: at most a short excerpt", () => {
     const page = `<html>${"x".repeat(100_000)}</html>`
     const error = decode({ status: 502, body: page })

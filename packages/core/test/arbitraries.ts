@@ -23,7 +23,7 @@ export const endpoints = [CreateAssetTransfer, CancelRequest] as const
 const businessCode = fc.stringMatching(/^[A-Z][A-Z0-9]{0,8}(?:_[A-Z0-9]{1,8}){0,3}$/)
 const phrase = fc.string({ maxLength: 40 }).filter((s) => !ApiError.isBusinessCode(s) && s.trim() !== "")
 const message = fc.oneof(fc.string({ maxLength: 60 }), businessCode).filter((m) => m.trim() !== "")
-const wholeSeconds = fc.integer({ min: 0, max: 86_400 }).map((s) => Duration.seconds(s))
+const wholeSeconds = fc.integer({ min: 1, max: 86_400 }).map((s) => Duration.seconds(s))
 const issue: fc.Arbitrary<ErrorBody.Issue> = fc.record({
   path: fc.array(fc.oneof(fc.string({ maxLength: 10 }), fc.nat({ max: 20 })), { maxLength: 4 }),
   message: fc.string({ maxLength: 40 })

@@ -165,6 +165,23 @@ describe("centrapay-effect explain <status> [body]", () => {
     expect(stdout).toContain("refresh or fix the credentials first")
   })
 
+  it("takes header names that are Object.prototype members as ordinary headers", () => {
+    const result = run([
+      "explain",
+      "503",
+      "",
+      "--header",
+      "constructor: 1",
+      "--header",
+      "__proto__: 2",
+      "--header",
+      "Retry-After: 4"
+    ])
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: "" })
+    expect(result.stdout).toContain("ServerError (503): Service Unavailable")
+    expect(result.stdout).toContain("retry     yes, after 4s (Retry-After)")
+  })
+
   it("rejects bad arguments with the usage and exit code 2", () => {
     for (const args of [
       ["explain", "abc"],

@@ -66,14 +66,15 @@ const parseCommand = (args: ReadonlyArray<string>): Command | string => {
   if (values["idempotency-key"] === true && parsedRequest === undefined) return "--idempotency-key needs --endpoint"
   const request =
     parsedRequest === undefined ? undefined : { ...parsedRequest, idempotencyKey: values["idempotency-key"] === true }
-  const headers: Record<string, Array<string>> = {}
+  // A Map: header names are the user's strings, `constructor` and `__proto__` included.
+  const headers = new Map<string, Array<string>>()
   for (const header of values.header ?? []) {
     const colon = header.indexOf(":")
     if (colon <= 0) return `--header takes "Name: value", got: ${header}`
     const name = header.slice(0, colon).trim().toLowerCase()
-    headers[name] = [...(headers[name] ?? []), header.slice(colon + 1).trim()]
+    headers.set(name, [...(headers.get(name) ?? []), header.slice(colon + 1).trim()])
   }
-  return { _tag: "Explain", status, body, request, headers }
+  return { _tag: "Explain", status, body, request, headers: Object.fromEntries(headers) }
 }
 
 const tryParseArgs = (args: ReadonlyArray<string>) => {
