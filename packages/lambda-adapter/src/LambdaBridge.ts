@@ -12,7 +12,7 @@ import type { AddressInfo } from "node:net"
 import type { APIGatewayProxyEventV2, Context as InvocationContext } from "aws-lambda"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import { field, isRecord, stringOf, stringsOf } from "./internal/values.ts"
+import { field, isRecord, put, stringOf, stringsOf } from "./internal/values.ts"
 import * as LambdaContext from "./LambdaContext.ts"
 
 /**
@@ -134,13 +134,15 @@ export const toEvent = (incoming: IncomingMessage, body: Uint8Array, requestId: 
         .flatMap((line) => line.split(";"))
         .map((cookie) => cookie.trim())
         .filter((cookie) => cookie !== "")
-    } else headers[name] = typeof value === "string" ? value : value.join(", ")
+    } else put(headers, name, typeof value === "string" ? value : value.join(", "))
   }
-  const queryStringParameters: Record<string, string> = {}
+  // A Map: query names are the caller's strings, `constructor` and `__proto__` included.
+  const query = new Map<string, string>()
   for (const [name, value] of new URLSearchParams(rawQueryString)) {
-    const earlier = queryStringParameters[name]
-    queryStringParameters[name] = earlier === undefined ? value : `${earlier},${value}`
+    const earlier = query.get(name)
+    query.set(name, earlier === undefined ? value : `${earlier},${value}`)
   }
+  const queryStringParameters = Object.fromEntries(query)
   const host = headers.host ?? "localhost"
   const now = new Date()
   const textual = isTextual(headers["content-type"])

@@ -180,15 +180,15 @@ const unsupported = (event: unknown, expected: Source | undefined): UnsupportedE
   })
 }
 
-const recordSources: Readonly<Record<string, string>> = {
-  "aws:sqs": "an SQS batch",
-  "aws:s3": "an S3 notification",
-  "aws:sns": "an SNS notification",
-  "aws:dynamodb": "a DynamoDB stream batch",
-  "aws:kinesis": "a Kinesis batch",
-  "aws:kafka": "a Kafka batch",
-  "aws:ses": "an SES notification"
-}
+const recordSources: ReadonlyMap<string, string> = new Map([
+  ["aws:sqs", "an SQS batch"],
+  ["aws:s3", "an S3 notification"],
+  ["aws:sns", "an SNS notification"],
+  ["aws:dynamodb", "a DynamoDB stream batch"],
+  ["aws:kinesis", "a Kinesis batch"],
+  ["aws:kafka", "a Kafka batch"],
+  ["aws:ses", "an SES notification"]
+])
 
 const recognise = (event: unknown): string | undefined => {
   if (!isRecord(event)) return event === null ? "null" : typeof event
@@ -196,7 +196,7 @@ const recognise = (event: unknown): string | undefined => {
   if (Array.isArray(records)) {
     const first: unknown = records[0]
     const source = stringOf(field(first, "eventSource")) ?? stringOf(field(first, "EventSource"))
-    return source === undefined ? "a batch of records" : (recordSources[source] ?? `a batch from ${source}`)
+    return source === undefined ? "a batch of records" : (recordSources.get(source) ?? `a batch from ${source}`)
   }
   if ("detail-type" in event) return "an EventBridge event"
   if (stringOf(field(event.requestContext, "connectionId")) !== undefined) return "an API Gateway WebSocket message"

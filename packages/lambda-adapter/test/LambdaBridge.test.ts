@@ -37,6 +37,18 @@ describe("LambdaBridge", () => {
     })
   })
 
+  it("passes query and header names that are Object.prototype members as ordinary names", async () => {
+    const response = await fetch(`${bridge.url}/whoami?constructor=1&__proto__=2&toString=3`)
+    expect(response.status).toBe(200)
+    // fromEntries makes `__proto__` an own key, as JSON.parse does (an object literal would set the prototype).
+    const query = Object.fromEntries([
+      ["constructor", "1"],
+      ["__proto__", "2"],
+      ["toString", "3"]
+    ])
+    expect(await response.json()).toMatchObject({ query })
+  })
+
   it("sends binary bodies base64-encoded, and the handler sees the bytes", async () => {
     const response = await fetch(`${bridge.url}/echo`, {
       method: "POST",

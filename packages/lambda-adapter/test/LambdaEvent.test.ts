@@ -37,6 +37,8 @@ describe("LambdaEvent.classify", () => {
     [Fixtures.anyEvent("non-http/s3.json"), "an S3 notification"],
     [Fixtures.anyEvent("non-http/eventbridge.json"), "an EventBridge event"],
     [{ requestContext: { connectionId: "c1", eventType: "MESSAGE" }, body: "hi" }, "an API Gateway WebSocket message"],
+    [{ Records: [{ eventSource: "constructor" }] }, "a batch from constructor"],
+    [{ Records: [{ eventSource: "__proto__" }] }, "a batch from __proto__"],
     [null, "null"],
     ["text", "string"],
     [{ hello: "world" }, undefined]
