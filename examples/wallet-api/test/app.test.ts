@@ -239,7 +239,11 @@ describe("wallet API program (runtime-independent)", () => {
       const response = await rt.handle(r, Context.empty())
       expect(response).toEqual({
         status,
-        headers: { "content-type": "application/json", "x-request-id": r.requestId },
+        headers: {
+          "content-type": "application/json",
+          "x-request-id": r.requestId,
+          ...(status === 504 ? { "retry-after": "1" } : {})
+        },
         body: `{"statusCode":${status},"error":"${reason}","message":"${reason}","correlationId":"${r.requestId}"}`
       })
       for (const leak of ["Invalid API key", "nginx", "rates-internal", "Unauthorized", "Not Found"]) {

@@ -231,16 +231,24 @@ const isUpstream = (error: ApiError.ApiError | RetryBudgetExhausted): error is U
 /**
  * The response for a failure: one of the contract's errors the program
  * raised gets its documented encoding (a server error without a correlation
- * id is given `requestId`); one received from an upstream gets 502 (504 for
- * a timeout) with the generic body, never the upstream's status or body.
+ * id is given `requestId`); one received from an upstream gets 502 (504 with
+ * `Retry-After: 1` for a timeout) with the generic body, never the upstream's
+ * status or body.
  *
  * @category converting
  */
 export const fromError = (error: ApiError.ApiError | RetryBudgetExhausted, requestId: string): ServerResponse => {
   if (isUpstream(error)) {
-    const status = error._tag === "Timeout" ? 504 : 502
+    // An upstream that did not answer in time may well answer the next call: a 504 says when to try again.
+    const timedOut = error._tag === "Timeout"
+    const status = timedOut ? 504 : 502
     return ResponseCodec.encode(
-      new ApiError.ServerError({ status, message: ResponseCodec.reasonPhrase(status), correlationId: requestId })
+      new ApiError.ServerError({
+        status,
+        message: ResponseCodec.reasonPhrase(status),
+        correlationId: requestId,
+        ...(timedOut ? { retryAfter: interruptedRetryAfter } : {})
+      })
     )
   }
   return ResponseCodec.encode(

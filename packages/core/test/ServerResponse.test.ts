@@ -70,7 +70,7 @@ describe("a server never forwards what its client received", () => {
     expect(outcome.unexpected).toBeUndefined()
   })
 
-  it("an upstream timeout is a 504; a transport failure and an exhausted retry budget are 502", () => {
+  it("an upstream timeout is a 504 with Retry-After; a transport failure and an exhausted retry budget are 502", () => {
     const timeout = new ApiError.Timeout({
       method: "GET",
       url: "https://rates-internal/rates/USD",
@@ -79,7 +79,7 @@ describe("a server never forwards what its client received", () => {
     })
     expect(answer(timeout).response).toEqual({
       status: 504,
-      headers: { "content-type": "application/json", "x-request-id": "req-9" },
+      headers: { "content-type": "application/json", "x-request-id": "req-9", "retry-after": "1" },
       body: '{"statusCode":504,"error":"Gateway Timeout","message":"Gateway Timeout","correlationId":"req-9"}'
     })
     const transport = new ApiError.TransportFailure({

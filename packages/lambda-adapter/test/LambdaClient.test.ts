@@ -143,7 +143,7 @@ describe("LambdaClient", () => {
     // 2 s left: the call may run until 0.5 s (1.5 s margin), the program until 1.5 s (500 ms margin).
     const result = await handler(eventFor("/proxy-slow"), LambdaContext.local({ timeout: "2 seconds" }))
     const elapsed = Date.now() - started
-    expect(result).toMatchObject({ statusCode: 504 })
+    expect(result).toMatchObject({ statusCode: 504, headers: { "retry-after": "1" } })
     expect(JSON.parse(result.body ?? "")).toEqual({
       statusCode: 504,
       error: "Gateway Timeout",
