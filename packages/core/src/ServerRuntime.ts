@@ -108,6 +108,15 @@ export interface ServerRuntime<X> {
 }
 
 /**
+ * The loggers a runtime logs with unless told otherwise: one JSON line per
+ * event (`Logger.consoleJson`, what CloudWatch Logs Insights and Workers Logs
+ * read), on both adapters alike.
+ *
+ * @category constants
+ */
+export const defaultLoggers: ReadonlyArray<Logger.Logger<unknown, unknown>> = [Logger.consoleJson]
+
+/**
  * How a runtime runs: core's request limits (`maxBodyBytes`), the loggers
  * for what is logged outside the layer's context, and how long `dispose`
  * waits.
@@ -118,7 +127,8 @@ export interface Options extends RequestChecks.Options {
   /**
    * The loggers of every log line: the program's (unless its layer installs
    * its own) and those written where no layer is built (a layer that failed
-   * to build, `dispose`). @default Effect's default logger
+   * to build, `dispose`). @default `defaultLoggers`: one JSON line per event,
+   * the same on every runtime (CR/LF in a logged cause cannot forge a line)
    */
   readonly loggers?: ReadonlyArray<Logger.Logger<unknown, unknown>> | undefined
   /**
@@ -193,9 +203,9 @@ export const make = <R, LE, X = never>(
   options?: Options
 ): ServerRuntime<X> => {
   const limits = RequestChecks.limits(options)
-  const loggers = options?.loggers
-  const fallbackLoggers = loggers === undefined ? undefined : new Set(loggers)
-  const layerWithLoggers = loggers === undefined ? layer : Layer.merge(Logger.layer(loggers), layer)
+  const loggers = options?.loggers ?? defaultLoggers
+  const fallbackLoggers = new Set(loggers)
+  const layerWithLoggers = Layer.merge(Logger.layer(loggers), layer)
   const disposeTimeout = Duration.fromInputUnsafe(options?.disposeTimeout ?? defaultDisposeTimeout)
   let attempt: Attempt<R> | undefined
   let ready: Built<R> | undefined
@@ -210,10 +220,7 @@ export const make = <R, LE, X = never>(
     try {
       const line = Effect.logError(message).pipe(Effect.annotateLogs(annotations))
       if (context !== undefined) Effect.runForkWith(context)(line)
-      else
-        Effect.runFork(
-          fallbackLoggers === undefined ? line : Effect.provideService(line, Logger.CurrentLoggers, fallbackLoggers)
-        )
+      else Effect.runFork(Effect.provideService(line, Logger.CurrentLoggers, fallbackLoggers))
     } catch {
       // Nothing left to report to.
     }

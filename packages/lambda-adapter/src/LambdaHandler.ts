@@ -39,7 +39,6 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
-import * as Logger from "effect/Logger"
 import * as Result from "effect/Result"
 import * as Authorizer from "./Authorizer.ts"
 import * as Translate from "./internal/translate.ts"
@@ -109,10 +108,6 @@ export type Program<R> = Effect.Effect<
   R | Services | ServerRequest.CurrentRequest | ServerResponse.ResponseHeaders
 >
 
-// Every log line is one JSON line (what CloudWatch Logs Insights reads),
-// unless the program's layer installs loggers of its own.
-const structuredLogs = [Logger.consoleJson]
-
 /**
  * Turns a program and its layer into a Lambda handler.
  *
@@ -149,10 +144,8 @@ export function make<R, LE>(
   layer: Layer.Layer<R, LE>,
   options?: Options
 ): LambdaHandler<unknown, Translate.AnyResult> {
-  const runtime = ServerRuntime.make<R, LE, Services>(program, layer, {
-    maxBodyBytes: options?.maxBodyBytes,
-    loggers: structuredLogs
-  })
+  // Logs are core's default: one JSON line per event (what CloudWatch Logs Insights reads).
+  const runtime = ServerRuntime.make<R, LE, Services>(program, layer, { maxBodyBytes: options?.maxBodyBytes })
   const source = options?.source
   const margin = Duration.toMillis(Duration.fromInputUnsafe(options?.timeoutMargin ?? defaultTimeoutMargin))
 
