@@ -33,13 +33,10 @@ export class Wallets extends Context.Service<Wallets, { readonly balance: number
 /** API keys the `whoami` route accepts, looked up in a `Map` (a prototype name is no key). */
 const apiKeys: ReadonlyMap<string, string> = new Map([["key-live-1", "acct_1"]])
 
-const CreateTransfer = Endpoint.make("POST /transfers", { 403: ["INSUFFICIENT_WALLET_BALANCE"] })
-const Transfer = Schema.Struct({ amount: Schema.Int, recipient: ObjectId.MerchantConfigId })
 const SearchQuery = Schema.Struct({
   order: Schema.Literals(["asc", "desc"]),
   page: Schema.optionalKey(Schema.NumberFromString)
 })
-const insufficient = Endpoint.violation(CreateTransfer, "INSUFFICIENT_WALLET_BALANCE")
 const forbidden = new ApiError.ResourceForbidden({ message: "Forbidden" })
 
 const upstream = { method: "GET", url: `https://rates.internal/v1/rates?api_key=${awsKey}&note=${marker}` }
@@ -119,6 +116,19 @@ export const targets: ReadonlyArray<Target> = [
 
 const route = (target: `${"GET" | "PUT" | "DELETE"} /${string}`) => Endpoint.make(target, {})
 
+// The router decodes the payload and the path parameter, as declared, before the handlers run.
+const CreateTransfer = Endpoint.make(
+  "POST /transfers",
+  { 403: ["INSUFFICIENT_WALLET_BALANCE"] },
+  { payload: Schema.Struct({ amount: Schema.Int, recipient: ObjectId.MerchantConfigId }) }
+)
+const GetMerchantConfig = Endpoint.make(
+  "GET /merchant-configs/{merchantConfigId}",
+  {},
+  { path: Schema.Struct({ merchantConfigId: ObjectId.MerchantConfigId }) }
+)
+const insufficient = Endpoint.violation(CreateTransfer, "INSUFFICIENT_WALLET_BALANCE")
+
 /** The fuzz program: one router over every target. */
 export const app = Router.toHandler(
   Router.empty
@@ -126,20 +136,16 @@ export const app = Router.toHandler(
       Router.add(route("GET /ok"), () => Effect.succeed(ServerResponse.json({ ok: true }))),
       Router.add(
         CreateTransfer,
-        Effect.fnUntraced(function* () {
-          const { amount, recipient } = yield* ServerRequest.jsonBody(Transfer)
+        Effect.fnUntraced(function* ({ payload: { amount, recipient } }: Router.InputOf<typeof CreateTransfer>) {
           const { balance } = yield* Wallets
           if (amount > balance) return yield* Effect.fail(insufficient)
           return ServerResponse.json({ transferred: amount, recipient }, { status: 201 })
         })
       ),
-      Router.addWithParams(
-        route("GET /merchant-configs/{merchantConfigId}"),
-        Schema.Struct({ merchantConfigId: ObjectId.MerchantConfigId }),
-        ({ merchantConfigId }) =>
-          merchantConfigId === "mc_known"
-            ? Effect.succeed(ServerResponse.json({ id: merchantConfigId }))
-            : Effect.fail(forbidden)
+      Router.add(GetMerchantConfig, ({ path: { merchantConfigId } }) =>
+        merchantConfigId === "mc_known"
+          ? Effect.succeed(ServerResponse.json({ id: merchantConfigId }))
+          : Effect.fail(forbidden)
       ),
       Router.add(route("GET /search"), () =>
         Effect.map(ServerRequest.query(SearchQuery), (query) => ServerResponse.json({ results: [], ...query }))

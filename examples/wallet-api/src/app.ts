@@ -6,26 +6,13 @@
  * 502 (504 for a timeout), never forwarded.
  */
 
-import {
-  ApiError,
-  ApiKeys,
-  Client,
-  Credentials,
-  Endpoint,
-  RetryPolicy,
-  Router,
-  ServerRequest,
-  ServerResponse
-} from "@centrapay-effect/core"
+import { ApiError, ApiKeys, Client, Credentials, Endpoint, RetryPolicy, Router } from "@centrapay-effect/core"
 import { Config, Context, Duration, Effect, Layer, Logger } from "effect"
 import {
-  AssetTransferRequest,
   CreateAssetTransfer,
-  ExchangeRateParams,
   GetExchangeRate,
   GetLiveExchangeRate,
   GetMerchantConfig,
-  MerchantConfigParams,
   RatesApiGetRate
 } from "./contracts.ts"
 import * as RateLimit from "./RateLimit.ts"
@@ -59,39 +46,37 @@ export class CurrentAccount extends Context.Service<CurrentAccount, WalletStore.
 /** How many calls per currency fail before the exchange-rate route recovers. */
 export const transientFailures = 2
 
-const createAssetTransfer = () =>
-  Effect.gen(function* () {
-    const account = yield* CurrentAccount
-    const request = yield* ServerRequest.jsonBody(AssetTransferRequest)
-    const store = yield* WalletStore.WalletStore
-    if (!(yield* store.recipientExists(request.recipient))) return yield* Effect.fail(violation.recipientMissing)
-    const active = assetTypes.get(request.assetType)
-    if (active === undefined) return yield* Effect.fail(violation.invalidAssetType)
-    if (!active) return yield* Effect.fail(violation.assetNotActive)
-    const outcome = yield* store.transfer(account.id, request)
-    switch (outcome._tag) {
-      case "Done":
-        return ServerResponse.json(outcome.transfer)
-      case "InsufficientBalance":
-        return yield* Effect.fail(violation.insufficientBalance)
-      case "QuotaExceeded":
-        return yield* Effect.fail(Endpoint.violation(CreateAssetTransfer, "QUOTA_EXCEEDED", { quotas: outcome.quotas }))
-    }
-  })
+// Each handler gets its endpoint's decoded `{ path, payload }` and returns its success
+// value, which the router encodes with the endpoint's schema.
+const createAssetTransfer = Effect.fnUntraced(function* ({ payload }: Router.InputOf<typeof CreateAssetTransfer>) {
+  const account = yield* CurrentAccount
+  const store = yield* WalletStore.WalletStore
+  if (!(yield* store.recipientExists(payload.recipient))) return yield* Effect.fail(violation.recipientMissing)
+  const active = assetTypes.get(payload.assetType)
+  if (active === undefined) return yield* Effect.fail(violation.invalidAssetType)
+  if (!active) return yield* Effect.fail(violation.assetNotActive)
+  const outcome = yield* store.transfer(account.id, payload)
+  switch (outcome._tag) {
+    case "Done":
+      return outcome.transfer
+    case "InsufficientBalance":
+      return yield* Effect.fail(violation.insufficientBalance)
+    case "QuotaExceeded":
+      return yield* Effect.fail(Endpoint.violation(CreateAssetTransfer, "QUOTA_EXCEEDED", { quotas: outcome.quotas }))
+  }
+})
 
-const getMerchantConfig = ({ merchantConfigId }: typeof MerchantConfigParams.Type) =>
-  Effect.gen(function* () {
-    const config = yield* (yield* WalletStore.WalletStore).merchantConfig(merchantConfigId)
-    return config === undefined ? yield* Effect.fail(forbidden) : ServerResponse.json(config)
-  })
+const getMerchantConfig = Effect.fnUntraced(function* ({ path }: Router.InputOf<typeof GetMerchantConfig>) {
+  const config = yield* (yield* WalletStore.WalletStore).merchantConfig(path.merchantConfigId)
+  return config === undefined ? yield* Effect.fail(forbidden) : { id: path.merchantConfigId, name: config.name }
+})
 
-const getExchangeRate = ({ currency }: typeof ExchangeRateParams.Type) =>
-  Effect.gen(function* () {
-    const account = yield* CurrentAccount
-    const call = yield* (yield* WalletStore.WalletStore).nextCall(`${account.id}:rate:${currency}`)
-    if (call <= transientFailures) return yield* Effect.fail(upstreamUnavailable)
-    return ServerResponse.json({ currency, rate: currency === "NZD" ? 1 : 0.59 })
-  })
+const getExchangeRate = Effect.fnUntraced(function* ({ path: { currency } }: Router.InputOf<typeof GetExchangeRate>) {
+  const account = yield* CurrentAccount
+  const call = yield* (yield* WalletStore.WalletStore).nextCall(`${account.id}:rate:${currency}`)
+  if (call <= transientFailures) return yield* Effect.fail(upstreamUnavailable)
+  return { currency, rate: currency === "NZD" ? 1 : 0.59 }
+})
 
 /**
  * The rates provider's documented business codes, re-raised as our endpoint's own
@@ -109,18 +94,17 @@ const ownViolation = (code: Endpoint.Messages<typeof RatesApiGetRate>) => {
  * own; every other failure of the call is let through, and the server answers it 502
  * (504 for a timeout) — never with the provider's status or body.
  */
-const getLiveExchangeRate = ({ currency }: typeof ExchangeRateParams.Type) =>
+const getLiveExchangeRate = ({ path: { currency } }: Router.InputOf<typeof GetLiveExchangeRate>) =>
   Client.call(RatesApiGetRate, { path: { currency } }).pipe(
-    Effect.map((rate) => ServerResponse.json(rate)),
     Effect.catchTag("BusinessRuleViolation", (e) => Effect.fail(e.documented ? ownViolation(e.message) : e))
   )
 
 const routes = Router.toHandler(
   Router.empty.pipe(
     Router.add(CreateAssetTransfer, createAssetTransfer),
-    Router.addWithParams(GetMerchantConfig, MerchantConfigParams, getMerchantConfig),
-    Router.addWithParams(GetExchangeRate, ExchangeRateParams, getExchangeRate),
-    Router.addWithParams(GetLiveExchangeRate, ExchangeRateParams, getLiveExchangeRate)
+    Router.add(GetMerchantConfig, getMerchantConfig),
+    Router.add(GetExchangeRate, getExchangeRate),
+    Router.add(GetLiveExchangeRate, getLiveExchangeRate)
   )
 )
 

@@ -4,14 +4,12 @@
  * caller got (typed), and what the client decided after each attempt.
  */
 
-import { AttemptLog, Client, Credentials, Endpoint, RetryPolicy } from "@centrapay-effect/core"
+import { AttemptLog, Client, Credentials, Endpoint, ObjectId, RetryPolicy } from "@centrapay-effect/core"
 import { Effect, Result } from "effect"
 import { FetchHttpClient } from "effect/http"
 import {
-  AssetTransfer,
-  AssetTransferRequest,
+  type AssetTransferRequest,
   CreateAssetTransfer,
-  ExchangeRate,
   GetExchangeRate,
   GetLiveExchangeRate,
   GetMerchantConfig,
@@ -28,13 +26,18 @@ export interface Row {
   readonly decisions: string
 }
 
-const Transfer = Endpoint.withSchemas(CreateAssetTransfer, { body: AssetTransferRequest, success: AssetTransfer })
-const MerchantConfigCall = Endpoint.withSchemas(GetMerchantConfig, { success: MerchantConfig })
-const RateCall = Endpoint.withSchemas(GetExchangeRate, { success: ExchangeRate })
-const LiveRateCall = Endpoint.withSchemas(GetLiveExchangeRate, { success: ExchangeRate })
-const Typo = Endpoint.withSchemas(Endpoint.make("GET /api/merchant-config/{merchantConfigId}", {}), {
-  success: MerchantConfig
-})
+// The calls use the API's own declarations (`contracts.ts`), but for two made-up ones:
+// a misspelt route, and the merchant-config route declared without its path schema, so
+// the server's own 400 shows (with the declared one, `c_3LKQ` is not even a
+// `MerchantConfigId` the call would accept).
+const Typo = Endpoint.make("GET /api/merchant-config/{merchantConfigId}", {}, { success: MerchantConfig })
+const UncheckedMerchantConfig = Endpoint.make(
+  "GET /api/merchant-configs/{merchantConfigId}",
+  {},
+  {
+    success: MerchantConfig
+  }
+)
 
 const transfer = (body: Partial<typeof AssetTransferRequest.Type>) => ({
   recipient: "alice",
@@ -50,39 +53,62 @@ const calls = (clients: {
   readonly anonymous: Client.Service
   readonly limited: Client.Service
 }): ReadonlyArray<readonly [string, Client.Service, Call]> => [
-  ["POST transfer 100, key k-1", clients.demo, (c) => c.call(Transfer, { body: transfer({ idempotencyKey: "k-1" }) })],
+  [
+    "POST transfer 100, key k-1",
+    clients.demo,
+    (c) => c.call(CreateAssetTransfer, { payload: transfer({ idempotencyKey: "k-1" }) })
+  ],
   [
     "POST transfer 100, key k-1 again",
     clients.demo,
-    (c) => c.call(Transfer, { body: transfer({ idempotencyKey: "k-1" }) })
+    (c) => c.call(CreateAssetTransfer, { payload: transfer({ idempotencyKey: "k-1" }) })
   ],
-  ["POST transfer 950 (balance 900)", clients.demo, (c) => c.call(Transfer, { body: transfer({ amount: 950 }) })],
-  ["POST transfer 5000 (over quota)", clients.demo, (c) => c.call(Transfer, { body: transfer({ amount: 5_000 }) })],
-  ["POST transfer to mallory", clients.demo, (c) => c.call(Transfer, { body: transfer({ recipient: "mallory" }) })],
-  ["POST transfer of bitcoin", clients.demo, (c) => c.call(Transfer, { body: transfer({ assetType: "bitcoin" }) })],
+  [
+    "POST transfer 950 (balance 900)",
+    clients.demo,
+    (c) => c.call(CreateAssetTransfer, { payload: transfer({ amount: 950 }) })
+  ],
+  [
+    "POST transfer 5000 (over quota)",
+    clients.demo,
+    (c) => c.call(CreateAssetTransfer, { payload: transfer({ amount: 5_000 }) })
+  ],
+  [
+    "POST transfer to mallory",
+    clients.demo,
+    (c) => c.call(CreateAssetTransfer, { payload: transfer({ recipient: "mallory" }) })
+  ],
+  [
+    "POST transfer of bitcoin",
+    clients.demo,
+    (c) => c.call(CreateAssetTransfer, { payload: transfer({ assetType: "bitcoin" }) })
+  ],
   [
     "POST transfer of a retired asset",
     clients.demo,
-    (c) => c.call(Transfer, { body: transfer({ assetType: "centrapay.nzd.legacy" }) })
+    (c) => c.call(CreateAssetTransfer, { payload: transfer({ assetType: "centrapay.nzd.legacy" }) })
   ],
   [
     "GET merchant config mc_3LKQ…",
     clients.demo,
-    (c) => c.call(MerchantConfigCall, { path: { merchantConfigId: "mc_3LKQhvGUcADgqoEM3bh6pslE" } })
+    (c) =>
+      c.call(GetMerchantConfig, {
+        path: { merchantConfigId: ObjectId.MerchantConfigId.make("mc_3LKQhvGUcADgqoEM3bh6pslE") }
+      })
   ],
   [
     "GET merchant config c_3LKQ",
     clients.demo,
-    (c) => c.call(MerchantConfigCall, { path: { merchantConfigId: "c_3LKQ" } })
+    (c) => c.call(UncheckedMerchantConfig, { path: { merchantConfigId: "c_3LKQ" } })
   ],
   [
     "GET merchant config mc_nobody",
     clients.demo,
-    (c) => c.call(MerchantConfigCall, { path: { merchantConfigId: "mc_nobody" } })
+    (c) => c.call(GetMerchantConfig, { path: { merchantConfigId: ObjectId.MerchantConfigId.make("mc_nobody") } })
   ],
   ["GET /api/merchant-config (typo)", clients.demo, (c) => c.call(Typo, { path: { merchantConfigId: "mc_1" } })],
-  ["GET exchange rate, no API key", clients.anonymous, (c) => c.call(RateCall, { path: { currency: "NZD" } })],
-  ["GET exchange rate USD (flaky)", clients.demo, (c) => c.call(RateCall, { path: { currency: "USD" } })],
+  ["GET exchange rate, no API key", clients.anonymous, (c) => c.call(GetExchangeRate, { path: { currency: "NZD" } })],
+  ["GET exchange rate USD (flaky)", clients.demo, (c) => c.call(GetExchangeRate, { path: { currency: "USD" } })],
   // The live rate comes from the rates provider (`demo/rates-api.ts`), scripted per currency.
   ...(
     [
@@ -95,12 +121,15 @@ const calls = (clients: {
   ).map(([currency, provider]): readonly [string, Client.Service, Call] => [
     `GET live rate ${currency} (provider: ${provider})`,
     clients.demo,
-    (c) => c.call(LiveRateCall, { path: { currency } })
+    (c) => c.call(GetLiveExchangeRate, { path: { currency } })
   ]),
   ...[1, 2, 3].map((n): readonly [string, Client.Service, Call] => [
     `GET merchant config, limited key #${n}`,
     clients.limited,
-    (c) => c.call(MerchantConfigCall, { path: { merchantConfigId: "mc_3LKQhvGUcADgqoEM3bh6pslE" } })
+    (c) =>
+      c.call(GetMerchantConfig, {
+        path: { merchantConfigId: ObjectId.MerchantConfigId.make("mc_3LKQhvGUcADgqoEM3bh6pslE") }
+      })
   ])
 ]
 

@@ -4,9 +4,11 @@
  * the contract's errors as its only failures and retries done as the
  * contract asks.
  *
- * - The request body is encoded and the success body decoded with the
- *   endpoint's schemas; every other response goes through
- *   `ResponseCodec.decode`, so failures are the endpoint's documented errors.
+ * - The input is typed from the endpoint's one declaration: path parameters
+ *   (from the template, or its `path` schema), `query` and `payload` are
+ *   encoded with its schemas and the success body decoded with its `success`
+ *   schema; every other response goes through `ResponseCodec.decode`, so
+ *   failures are the endpoint's documented errors.
  * - Retries are the `Schedule` of `RetryPolicy.schedule`, fed the request's
  *   method and idempotency key: never 400/401/403/404; at least
  *   `Retry-After` wherever a response sends it, failing fast above
@@ -15,7 +17,7 @@
  *   idempotent method or a body carrying an `idempotencyKey` (sent unchanged
  *   on every attempt). Pass your own `retrySchedule` for the timing; the
  *   contract still applies around it.
- * - A request that cannot be built (bad URL, missing path parameter, body
+ * - A request that cannot be built (bad URL, missing path parameter, a part
  *   failing its schema) fails with `InvalidRequest` before any network call.
  * - Redirects are never followed (the contract has no 3xx): a 3xx is an
  *   `UnexpectedStatus`, and another origin never sees the request.
@@ -43,7 +45,6 @@ import * as Effect from "effect/Effect"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
-import type * as UrlParams from "effect/http/UrlParams"
 import * as Layer from "effect/Layer"
 import * as Pull from "effect/Pull"
 import * as Result from "effect/Result"
@@ -60,6 +61,7 @@ import * as RateLimiter from "./RateLimiter.ts"
 import * as ResponseCodec from "./ResponseCodec.ts"
 import * as RetryBudget from "./RetryBudget.ts"
 import * as RetryPolicy from "./RetryPolicy.ts"
+import type { ServerResponse } from "./ServerResponse.ts"
 
 /**
  * How a client reaches and authenticates with the API, and how hard it tries.
@@ -131,18 +133,33 @@ export const defaultAttemptTimeout: Duration.Duration = Duration.seconds(30)
 export const defaultMaxResponseBytes = 4 * 1024 * 1024
 
 /**
- * What a call needs besides the endpoint: path parameters for the `{name}`
- * placeholders, query parameters, headers for this call (they win over the
- * client's, e.g. `X-Centrapay-Account` to act for another account once), and
- * the body (required when the endpoint declares one).
+ * What a call needs besides the endpoint, typed from its declaration: the
+ * path parameters of its template (required when it has any), its query and
+ * its payload (required when its schemas require them), and headers for this
+ * call (they win over the client's, e.g. `X-Centrapay-Account` to act for
+ * another account once).
  *
  * @category models
  */
-export type Input<I> = {
-  readonly path?: Readonly<Record<string, string>> | undefined
-  readonly query?: UrlParams.Input | undefined
+export type Input<P, Q, I> = {
   readonly headers?: Readonly<Record<string, string>> | undefined
-} & (undefined extends I ? { readonly body?: I } : { readonly body: I })
+} & (Record<never, never> extends P ? { readonly path?: P | undefined } : { readonly path: P }) &
+  (Record<never, never> extends Q ? { readonly query?: Q | undefined } : { readonly query: Q }) &
+  (undefined extends I ? { readonly payload?: I } : { readonly payload: I })
+
+/**
+ * The input of a call to an endpoint with success `A`: `Input`, or, for an
+ * endpoint that declares no `success` schema, one that asks for a property
+ * no call passes, whose type says what to do (declare the schema with
+ * `Endpoint.withSchemas`: the client never hands back an undecoded body).
+ *
+ * @category models
+ */
+export type CallInput<P, Q, I, A> = [A] extends [ServerResponse]
+  ? Input<P, Q, I> & {
+      readonly "~success": "declare a success schema on this endpoint (Endpoint.withSchemas) to call it"
+    }
+  : Input<P, Q, I>
 
 /**
  * Everything a call to an endpoint documenting business codes `M` (and 400
@@ -169,9 +186,9 @@ export type CallError<M extends string, C extends string = never> =
  */
 export interface Service {
   /** Calls an endpoint: the decoded success, or one of the endpoint's typed errors. */
-  readonly call: <M extends string, I, A, C extends string = never>(
-    endpoint: Endpoint.WithSchemas<M, I, A, C>,
-    input: Input<I>,
+  readonly call: <M extends string, C extends string, P, Q, I, A>(
+    endpoint: Endpoint.Endpoint<M, C, P, Q, I, A>,
+    input: CallInput<P, Q, I, A>,
     options?: CallOptions
   ) => Effect.Effect<A, CallError<M, C>>
   /** The retry budget every call of this client draws on. */
@@ -194,15 +211,16 @@ export class Client extends Context.Service<Client, Service>()("@centrapay-effec
  * import { Effect, Schema } from "effect"
  * import { Client, Credentials, Endpoint } from "@centrapay-effect/core"
  *
- * const CreateAssetTransfer = Endpoint.withSchemas(
- *   Endpoint.make("POST /api/asset-transfers", { 403: ["INSUFFICIENT_WALLET_BALANCE", "QUOTA_EXCEEDED"] }),
+ * const CreateAssetTransfer = Endpoint.make(
+ *   "POST /api/asset-transfers",
+ *   { 403: ["INSUFFICIENT_WALLET_BALANCE", "QUOTA_EXCEEDED"] },
  *   {
- *     body: Schema.Struct({ amount: Schema.String, recipient: Schema.String, idempotencyKey: Schema.String }),
+ *     payload: Schema.Struct({ amount: Schema.String, recipient: Schema.String, idempotencyKey: Schema.String }),
  *     success: Schema.Struct({ id: Schema.String })
  *   }
  * )
  * const transfer = Client.call(CreateAssetTransfer, {
- *   body: { amount: "10.00", recipient: "acc_2", idempotencyKey: "order-42" }
+ *   payload: { amount: "10.00", recipient: "acc_2", idempotencyKey: "order-42" }
  * }).pipe(
  *   Effect.catchTag("BusinessRuleViolation", (e) => {
  *     if (!e.documented) return Effect.fail(e)
@@ -217,9 +235,9 @@ export class Client extends Context.Service<Client, Service>()("@centrapay-effec
  * )
  * ```
  */
-export const call = <M extends string, I, A, C extends string = never>(
-  endpoint: Endpoint.WithSchemas<M, I, A, C>,
-  input: Input<I>,
+export const call = <M extends string, C extends string, P, Q, I, A>(
+  endpoint: Endpoint.Endpoint<M, C, P, Q, I, A>,
+  input: CallInput<P, Q, I, A>,
   options?: CallOptions
 ): Effect.Effect<A, CallError<M, C>, Client> => Client.use((client) => client.call(endpoint, input, options))
 
@@ -326,10 +344,18 @@ type Step<A, E> =
 
 const JsonText = Schema.fromJsonString(Schema.Unknown)
 
-const run = <M extends string, I, A, C extends string>(
+/** A call's input as the client reads it (`Input` is its typed form). */
+interface SentInput {
+  readonly path?: unknown
+  readonly query?: unknown
+  readonly payload?: unknown
+  readonly headers?: Readonly<Record<string, string>> | undefined
+}
+
+const run = <M extends string, C extends string, A>(
   settings: Settings,
-  endpoint: Endpoint.WithSchemas<M, I, A, C>,
-  input: Input<I>,
+  endpoint: Endpoint.Endpoint<M, C, unknown, unknown, unknown, A>,
+  input: SentInput,
   options: CallOptions | undefined
 ): Effect.Effect<A, CallError<M, C>> =>
   Effect.gen(function* () {
@@ -547,14 +573,14 @@ const bound =
   }
 
 /** Any response, read as the contract says; a 2xx body then decoded with the endpoint's success schema. */
-const read = <M extends string, I, A, C extends string>(
-  endpoint: Endpoint.WithSchemas<M, I, A, C>,
+const read = <M extends string, C extends string, A>(
+  endpoint: Endpoint.Endpoint<M, C, unknown, unknown, unknown, A>,
   received: Received,
   options: { readonly now: number; readonly request: ApiError.Upstream }
 ): Result.Result<A, Endpoint.DecodedError<M, C>> => {
   const decoded = ResponseCodec.decode(received, { endpoint, ...options })
   if (Result.isFailure(decoded)) return Result.fail(decoded.failure)
-  const body = Schema.decodeUnknownResult(endpoint.successBody)(decoded.success.body, { errors: "all" })
+  const body = endpoint.codec.decodeSuccess(decoded.success.body)
   if (Result.isSuccess(body)) return Result.succeed(body.success)
   const issues = ResponseCodec.issuesOf(body.failure, "body")
   const upstream = options.request
@@ -575,19 +601,15 @@ const read = <M extends string, I, A, C extends string>(
   )
 }
 
-/** Fills the path, encodes the body with the endpoint's schema, and builds the request once. */
-const prepare = <M extends string, I, A, C extends string>(
+/**
+ * Encodes the path parameters, query and payload with the endpoint's
+ * schemas, fills the template and builds the request once.
+ */
+const prepare = <M extends string, C extends string, A>(
   settings: Settings,
-  endpoint: Endpoint.WithSchemas<M, I, A, C>,
-  input: Input<I>
+  endpoint: Endpoint.Endpoint<M, C, unknown, unknown, unknown, A>,
+  input: SentInput
 ): Result.Result<Prepared, InvalidRequest> => {
-  const missing: Array<string> = []
-  const path = endpoint.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    const value = Object.hasOwn(input.path ?? {}, name) ? input.path?.[name] : undefined
-    if (value === undefined) missing.push(name)
-    return encodeURIComponent(value ?? "")
-  })
-  const url = `${settings.baseUrl}${path}`
   const invalid = (
     reason: InvalidRequest["reason"],
     detail: string,
@@ -602,6 +624,21 @@ const prepare = <M extends string, I, A, C extends string>(
         ...(Arr.isReadonlyArrayNonEmpty(issues) ? { issues } : {})
       })
     )
+  const { codec, schemas } = endpoint
+  const params = codec.encodePath(input.path ?? {})
+  if (Result.isFailure(params)) {
+    return invalid(
+      "path-schema-mismatch",
+      `The path parameters do not match the schema of ${endpoint.id}`,
+      ResponseCodec.issuesOf(params.failure, "path")
+    )
+  }
+  const missing: Array<string> = []
+  const path = endpoint.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = Object.hasOwn(params.success, name) ? params.success[name] : undefined
+    if (typeof value !== "string") missing.push(name)
+    return encodeURIComponent(value ?? "")
+  })
   if (missing.length > 0) {
     return invalid(
       "missing-path-parameter",
@@ -609,22 +646,31 @@ const prepare = <M extends string, I, A, C extends string>(
       missing.map((name) => ({ path: ["path", name], message: "Missing path parameter" }))
     )
   }
-  const request = HttpClientRequest.make(endpoint.method)(url, { urlParams: input.query, acceptJson: true })
+  const query = codec.encodeQuery(input.query ?? {})
+  if (Result.isFailure(query)) {
+    return invalid(
+      "query-schema-mismatch",
+      `The query does not match the schema of ${endpoint.id}`,
+      ResponseCodec.issuesOf(query.failure, "query")
+    )
+  }
+  const url = `${settings.baseUrl}${path}`
+  const request = HttpClientRequest.make(endpoint.method)(url, { urlParams: query.success, acceptJson: true })
   const headers = { ...settings.headers, ...input.headers }
   const prepared = { request, method: endpoint.method, url, keyed: false, headers }
-  if (endpoint.requestBody === undefined) return Result.succeed(prepared)
+  if (schemas.payload === undefined) return Result.succeed(prepared)
 
-  const encoded = Schema.encodeUnknownResult(endpoint.requestBody)(input.body, { errors: "all" })
+  const encoded = codec.encodePayload(input.payload)
   if (Result.isFailure(encoded)) {
     return invalid(
       "body-schema-mismatch",
-      `The request body does not match the schema of ${endpoint.id}`,
+      `The payload does not match the schema of ${endpoint.id}`,
       ResponseCodec.issuesOf(encoded.failure, "body")
     )
   }
   const text = Schema.encodeUnknownResult(JsonText)(encoded.success)
   if (Result.isFailure(text)) {
-    return invalid("body-not-serialisable", `The request body is not JSON: ${text.failure.message}`, [])
+    return invalid("body-not-serialisable", `The payload is not JSON: ${text.failure.message}`, [])
   }
   return Result.succeed({
     ...prepared,

@@ -17,14 +17,16 @@ import { Issue } from "./ErrorBody.ts"
 export const InvalidRequestReason = Schema.Literals([
   "invalid-url",
   "missing-path-parameter",
+  "path-schema-mismatch",
+  "query-schema-mismatch",
   "body-schema-mismatch",
   "body-not-serialisable"
 ])
 
 /**
  * The client could not build the request, so nothing was sent: a bad base
- * URL, a missing path parameter, or a body that fails the endpoint's schema
- * or cannot be serialised. A mistake in the calling code, never the
+ * URL, a missing path parameter, a path parameter, query or payload that
+ * fails the endpoint's schema, or a payload that cannot be serialised. A mistake in the calling code, never the
  * server's 400 (`MalformedRequest` means a server answered 400), and never
  * retried. `issues` says where (`["path", "merchantConfigId"]`,
  * `["body", "amount"]`).

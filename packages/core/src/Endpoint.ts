@@ -13,12 +13,14 @@
  *
  * @module
  */
-import type * as Schema from "effect/Schema"
+import * as Effect from "effect/Effect"
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
 import type { BusinessRuleViolation } from "./ApiError.ts"
 import * as ApiError from "./ApiError.ts"
 import type { InvalidRequest } from "./ClientError.ts"
 import type { Issue, Quota } from "./ErrorBody.ts"
-import type { UpstreamError } from "./ServerResponse.ts"
+import type { ServerResponse, UpstreamError } from "./ServerResponse.ts"
 
 /**
  * The HTTP methods an endpoint can be declared with.
@@ -61,17 +63,138 @@ export type MalformedCodes<T extends ErrorTable, Deprecated extends boolean = fa
   : CodesUnder<T, Extract<keyof T, 400>>
 
 /**
- * A declared endpoint. `M` is the union of its documented business codes,
- * `C` the union of the codes it documents under 400 (current endpoints).
+ * The names of the `{name}` parameters in a path template:
+ * `PathParameterNames<"/api/accounts/{accountId}/members/{userId}">` is
+ * `"accountId" | "userId"`.
  *
  * @category models
  */
-export interface Endpoint<M extends string = string, C extends string = string> {
+export type PathParameterNames<Path extends string> = Path extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | PathParameterNames<Rest>
+  : never
+
+/**
+ * A path template's parameters as strings, what a route gives without a
+ * path schema: `PathParameters<"/api/merchant-configs/{merchantConfigId}">`
+ * is `{ readonly merchantConfigId: string }`.
+ *
+ * @category models
+ */
+export type PathParameters<Path extends string> = { readonly [Name in PathParameterNames<Path>]: string }
+
+/**
+ * The path template of a route: `PathOf<"GET /api/x/{id}">` is `"/api/x/{id}"`.
+ *
+ * @category models
+ */
+export type PathOf<Route extends string> = Route extends `${Method} ${infer Path}` ? Path : string
+
+/**
+ * The query as the server parses it and the client sends it: each name with
+ * its value, or every value of a repeated name.
+ *
+ * @category models
+ */
+export type Query = Readonly<Record<string, string | ReadonlyArray<string>>>
+
+/**
+ * What a query schema decodes from: the parsed query (a schema may leave a
+ * parameter optional).
+ *
+ * @category models
+ */
+export type QueryEncoded = { readonly [name: string]: string | ReadonlyArray<string> | undefined }
+
+/**
+ * The schemas an endpoint may declare besides its errors: its `path`
+ * parameters (refining the template's strings, say to an `ObjectId`), its
+ * `query`, its JSON `payload` and its `success` body. Each is optional.
+ *
+ * @category models
+ */
+export interface Schemas<Path extends string = string> {
+  /** Decodes the template's parameters (strings, percent-decoded): a failure is a 400 naming the parameter. */
+  readonly path?: Schema.Codec<unknown, PathParameters<Path>> | undefined
+  /** Decodes the parsed query: a failure is a 400 naming the parameter. */
+  readonly query?: Schema.Codec<unknown, QueryEncoded> | undefined
+  /** Decodes the JSON request body: a failure is a 400 naming the field. */
+  readonly payload?: Schema.Codec<unknown, unknown> | undefined
+  /** Encodes the handler's success (200 JSON; 204 when it encodes to nothing) and decodes it on the client. */
+  readonly success?: Schema.Codec<unknown, unknown> | undefined
+}
+
+/**
+ * The declared schemas of an endpoint, typed: what the OpenAPI document and
+ * the codecs read.
+ *
+ * @category models
+ */
+export interface DeclaredSchemas<P, Q, I, A> {
+  readonly path: Schema.Codec<P, Readonly<Record<string, string>>> | undefined
+  readonly query: Schema.Codec<Q, QueryEncoded> | undefined
+  readonly payload: Schema.Codec<I, unknown> | undefined
+  readonly success: Schema.Codec<A, unknown> | undefined
+}
+
+/**
+ * An endpoint's request and success parts, decoded and encoded with its
+ * schemas; a part it declares no schema for passes as it is (the template's
+ * path strings, the parsed query, no payload, the handler's own response).
+ * Built once by `make`; the `Router` and the `Client` call it per request.
+ *
+ * @category models
+ */
+export interface Codec<P, Q, I, A> {
+  /** Server: the percent-decoded template parameters → `P`. */
+  decodePath(raw: Readonly<Record<string, string>>): Result.Result<P, Schema.SchemaError>
+  /** Server: the parsed query → `Q`. */
+  decodeQuery(raw: Query): Result.Result<Q, Schema.SchemaError>
+  /** Server: the parsed JSON body → `I` (`undefined`, unread, when no payload is declared). */
+  decodePayload(json: unknown): Result.Result<I, Schema.SchemaError>
+  /**
+   * Server: the handler's outcome → its response: the success encoded with
+   * the `success` schema and written by `json`, or, when none is declared,
+   * the response the handler built, untouched. A success its own schema
+   * rejects is a defect.
+   */
+  respond<E, R>(
+    handled: Effect.Effect<A, E, R>,
+    json: (encoded: unknown) => ServerResponse
+  ): Effect.Effect<ServerResponse, E, R>
+  /** Client: `P` → the template's strings. */
+  encodePath(path: P): Result.Result<Readonly<Record<string, string>>, Schema.SchemaError>
+  /** Client: `Q` → the query to send. */
+  encodeQuery(query: Q): Result.Result<Query, Schema.SchemaError>
+  /** Client: `I` → the JSON value to send. */
+  encodePayload(payload: I): Result.Result<unknown, Schema.SchemaError>
+  /** Client: a 2xx body (parsed JSON; `undefined` when empty) → `A`. */
+  decodeSuccess(json: unknown): Result.Result<A, Schema.SchemaError>
+}
+
+/**
+ * A declared endpoint. `M` is the union of its documented business codes,
+ * `C` the union of the codes it documents under 400 (current endpoints);
+ * `P`, `Q`, `I` and `A` are its decoded path parameters, query, payload
+ * (`undefined`: none) and success (`ServerResponse`: no success schema, the
+ * handler builds its response).
+ *
+ * @category models
+ */
+export interface Endpoint<
+  M extends string = string,
+  C extends string = string,
+  P = unknown,
+  Q = unknown,
+  I = unknown,
+  A = unknown
+> {
   /** `METHOD /path/{param}`, e.g. `POST /api/asset-transfers`. */
   readonly id: string
   readonly method: Method
   /** The path template, with `{name}` for path parameters. */
   readonly path: string
+  /** The template's parameter names, in order. */
+  readonly pathParameters: ReadonlyArray<string>
   /** Deprecated endpoints are where legacy exceptions live. */
   readonly deprecated: boolean
   /** Every documented (status, message) pair, as declared. */
@@ -82,6 +205,10 @@ export interface Endpoint<M extends string = string, C extends string = string> 
   readonly businessOutcomes: ReadonlySet<string>
   /** The codes a current endpoint documents under 400 (typed details of a `MalformedRequest`). */
   readonly malformedCodes: ReadonlySet<string>
+  /** The schemas declared, `undefined` where none is. */
+  readonly schemas: DeclaredSchemas<P, Q, I, A>
+  /** The request and success parts, decoded and encoded. */
+  readonly codec: Codec<P, Q, I, A>
   /** Phantom: the literal union of documented business codes. */
   readonly "~messages"?: M
   /** Phantom: the literal union of documented 400 codes. */
@@ -172,15 +299,48 @@ const methods: ReadonlySet<string> = new Set<Method>(["GET", "HEAD", "POST", "PU
 const isMethod = (method: string): method is Method => methods.has(method)
 
 /**
- * Declares an endpoint and its documented errors.
+ * What `make` takes besides the route and the errors: whether the endpoint
+ * is deprecated (where legacy exceptions live), and its schemas.
+ *
+ * @category models
+ */
+export interface Options<Path extends string = string> extends Schemas<Path> {
+  readonly deprecated?: boolean | undefined
+}
+
+/** The type a declared schema decodes to, or `Otherwise` when none is declared. */
+type Declared<S, K extends keyof Schemas, Otherwise> = K extends keyof S
+  ? S[K] extends Schema.Top
+    ? S[K]["Type"]
+    : Otherwise
+  : Otherwise
+
+type DeprecatedOf<O> = O extends { readonly deprecated: true } ? true : false
+
+/**
+ * Declares an endpoint once: its route, its documented errors and,
+ * optionally, the schemas of its path parameters, query, payload and
+ * success. The `Router` serves it, the `Client` calls it and `OpenApi`
+ * documents it from this one declaration. Without a `path` schema the path
+ * parameters are the template's names as strings.
  *
  * @category constructors
  * @example
  * ```ts
- * import { Endpoint } from "@centrapay-effect/core"
+ * import { Schema } from "effect"
+ * import { Endpoint, ObjectId } from "@centrapay-effect/core"
  *
- * const CreateAssetTransfer = Endpoint.make("POST /api/asset-transfers", {
- *   403: ["INSUFFICIENT_WALLET_BALANCE", "QUOTA_EXCEEDED", "ASSET_NOT_ACTIVE", "RECIPIENT_MISSING", "INVALID_ASSET_TYPE"]
+ * const CreateAssetTransfer = Endpoint.make(
+ *   "POST /api/asset-transfers",
+ *   { 403: ["INSUFFICIENT_WALLET_BALANCE", "QUOTA_EXCEEDED", "ASSET_NOT_ACTIVE", "RECIPIENT_MISSING", "INVALID_ASSET_TYPE"] },
+ *   {
+ *     payload: Schema.Struct({ amount: Schema.String, recipient: Schema.String }),
+ *     success: Schema.Struct({ id: Schema.String })
+ *   }
+ * )
+ * // Path parameters typed from the template, refined by a schema:
+ * const GetMerchantConfig = Endpoint.make("GET /api/merchant-configs/{merchantConfigId}", {}, {
+ *   path: Schema.Struct({ merchantConfigId: ObjectId.MerchantConfigId })
  * })
  * // A legacy endpoint whose 404 is a business outcome, not a missing route:
  * const CancelRequest = Endpoint.make(
@@ -190,18 +350,27 @@ const isMethod = (method: string): method is Method => methods.has(method)
  * )
  * ```
  */
-export const make = <
+export function make<
   const Route extends `${Method} /${string}`,
   const Table extends ErrorTable,
-  const Deprecated extends boolean = false
+  const O extends Options<PathOf<Route>> = Record<never, never>
 >(
   route: Route,
   errors: Table,
-  options?: { readonly deprecated?: Deprecated }
-): Endpoint<BusinessCodes<Table, Deprecated>, MalformedCodes<Table, Deprecated>> => {
+  options?: O
+): Endpoint<
+  BusinessCodes<Table, DeprecatedOf<O>>,
+  MalformedCodes<Table, DeprecatedOf<O>>,
+  Declared<O, "path", PathParameters<PathOf<Route>>>,
+  Declared<O, "query", Query>,
+  Declared<O, "payload", undefined>,
+  Declared<O, "success", ServerResponse>
+>
+export function make(route: string, errors: ErrorTable, options?: Options): Endpoint {
   const space = route.indexOf(" ")
   const method = route.slice(0, space)
   if (!isMethod(method)) throw new TypeError(`Unknown HTTP method in route "${route}"`)
+  const path = route.slice(space + 1)
   const declared = Object.entries(errors).flatMap(([status, messages]) =>
     messages.map((message) => ({ status: Number(status), message }))
   )
@@ -218,16 +387,50 @@ export const make = <
     if (!businessStatus.has(message)) businessStatus.set(message, status)
     businessOutcomes.add(`${status} ${message}`)
   }
+  const schemas = declaredSchemas(options)
   return {
     id: route,
     method,
-    path: route.slice(space + 1),
+    path,
+    pathParameters: Array.from(path.matchAll(/\{([^}]+)\}/g), (match) => match[1] ?? ""),
     deprecated,
     errors: declared,
     businessStatus,
     businessOutcomes,
-    malformedCodes
+    malformedCodes,
+    schemas,
+    codec: codecOf(route, schemas)
   }
+}
+
+/**
+ * Adds or replaces schemas on a declared endpoint (which is left unchanged),
+ * say a `success` schema on one of the generated `Centrapay` contracts before
+ * calling it.
+ *
+ * @category constructors
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Centrapay, Endpoint } from "@centrapay-effect/core"
+ *
+ * const CreateAssetTransfer = Endpoint.withSchemas(Centrapay.PostAssetTransfers, {
+ *   success: Schema.Struct({ id: Schema.String, status: Schema.String })
+ * })
+ * ```
+ */
+export function withSchemas<M extends string, C extends string, P, Q, I, A, const S extends Schemas>(
+  endpoint: Endpoint<M, C, P, Q, I, A>,
+  schemas: S
+): Endpoint<M, C, Declared<S, "path", P>, Declared<S, "query", Q>, Declared<S, "payload", I>, Declared<S, "success", A>>
+export function withSchemas(endpoint: Endpoint, schemas: Schemas): Endpoint {
+  const merged = declaredSchemas({
+    path: schemas.path ?? endpoint.schemas.path,
+    query: schemas.query ?? endpoint.schemas.query,
+    payload: schemas.payload ?? endpoint.schemas.payload,
+    success: schemas.success ?? endpoint.schemas.success
+  })
+  return { ...endpoint, schemas: merged, codec: codecOf(endpoint.id, merged) }
 }
 
 /**
@@ -339,45 +542,71 @@ export const undocumentedViolation = (
     documented: false as const
   })
 
-/**
- * An endpoint that also declares the schemas of its request body and of its
- * success body, so a client can encode the one and decode the other.
- * `I` is `undefined` for an endpoint that takes no body.
- *
- * @category models
- */
-export interface WithSchemas<M extends string, I, A, C extends string = never> extends Endpoint<M, C> {
-  /** Encodes the request body to JSON; `undefined` when the endpoint takes none. */
-  readonly requestBody: Schema.Codec<I, unknown> | undefined
-  /** Decodes a 2xx body (`undefined` when the body is empty). */
-  readonly successBody: Schema.Codec<A, unknown>
-}
-
-/**
- * Adds request and success schemas to a declared endpoint (which is left
- * unchanged).
- *
- * @category constructors
- * @example
- * ```ts
- * import { Schema } from "effect"
- * import { Endpoint } from "@centrapay-effect/core"
- *
- * const CreateAssetTransfer = Endpoint.withSchemas(
- *   Endpoint.make("POST /api/asset-transfers", { 403: ["INSUFFICIENT_WALLET_BALANCE", "QUOTA_EXCEEDED"] }),
- *   {
- *     body: Schema.Struct({ amount: Schema.String, recipient: Schema.String, idempotencyKey: Schema.String }),
- *     success: Schema.Struct({ id: Schema.String, status: Schema.String })
- *   }
- * )
- * ```
- */
-export const withSchemas = <M extends string, A, I = undefined, C extends string = never>(
-  endpoint: Endpoint<M, C>,
-  schemas: { readonly body?: Schema.Codec<I, unknown>; readonly success: Schema.Codec<A, unknown> }
-): WithSchemas<M, I, A, C> => ({ ...endpoint, requestBody: schemas.body, successBody: schemas.success })
-
 // The class's `message` is a string; this one was built from `M`, which the
 // type system cannot see through the constructor.
 const narrow = <M extends string>(error: BusinessRuleViolation, message: M): DocumentedViolation<M> =>
   Object.assign(error, { message, documented: true as const })
+
+const declaredSchemas = (schemas: Schemas | undefined): DeclaredSchemas<unknown, unknown, unknown, unknown> => ({
+  path: schemas?.path,
+  query: schemas?.query,
+  payload: schemas?.payload,
+  success: schemas?.success
+})
+
+const decoder = <A, E>(schema: Schema.Codec<A, E>) => {
+  const decode = Schema.decodeUnknownResult(schema)
+  return (input: unknown) => decode(input, { errors: "all" })
+}
+
+const encoder = <A, E>(schema: Schema.Codec<A, E>) => {
+  const encode = Schema.encodeUnknownResult(schema)
+  return (value: unknown) => encode(value, { errors: "all" })
+}
+
+/** A handler's success encoded by `encode`, then written by `json`; one the schema rejects is a defect. */
+const encodedBy =
+  (encode: (value: unknown) => Result.Result<unknown, Schema.SchemaError>, id: string) =>
+  <E, R>(
+    handled: Effect.Effect<unknown, E, R>,
+    json: (encoded: unknown) => ServerResponse
+  ): Effect.Effect<ServerResponse, E, R> =>
+    Effect.flatMap(handled, (value) => {
+      const encoded = encode(value)
+      return Result.isSuccess(encoded)
+        ? Effect.succeed(json(encoded.success))
+        : Effect.die(new Error(`The success of ${id} does not match its schema: ${encoded.failure.message}`))
+    })
+
+/** The codec of each part: its schema's when declared, else the part as it is. */
+const codecOf = (
+  id: string,
+  schemas: DeclaredSchemas<unknown, unknown, unknown, unknown>
+): Codec<unknown, unknown, unknown, unknown> => {
+  const { path, query, payload, success } = schemas
+  const encodeQuery = query === undefined ? undefined : encoder(query)
+  return {
+    decodePath: path === undefined ? Result.succeed : decoder(path),
+    decodeQuery: query === undefined ? Result.succeed : decoder(query),
+    decodePayload: payload === undefined ? () => Result.succeed(undefined) : decoder(payload),
+    // Without a success schema the handler's own response passes untouched (no extra step per request).
+    respond:
+      success === undefined
+        ? <E, R>(handled: Effect.Effect<ServerResponse, E, R>) => handled
+        : encodedBy(encoder(success), id),
+    encodePath: path === undefined ? (raw: Readonly<Record<string, string>>) => Result.succeed(raw) : encoder(path),
+    encodeQuery:
+      encodeQuery === undefined
+        ? (raw: Query) => Result.succeed(raw)
+        : (value) => Result.map(encodeQuery(value), sentQuery),
+    encodePayload: payload === undefined ? () => Result.succeed(undefined) : encoder(payload),
+    decodeSuccess: success === undefined ? Result.succeed : decoder(success)
+  }
+}
+
+/** An encoded query without the parameters left out. */
+const sentQuery = (encoded: QueryEncoded): Query => {
+  const sent: Record<string, string | ReadonlyArray<string>> = {}
+  for (const [name, value] of Object.entries(encoded)) if (value !== undefined) sent[name] = value
+  return sent
+}

@@ -1,31 +1,34 @@
 /**
  * Routing requests to handlers by endpoint contract. A route is an endpoint
- * (method + path template) and a handler that may fail only with the
- * errors that endpoint documents. An unknown path, or a known path with the
- * wrong method, is the contract's 404; a path parameter that fails its schema
- * is a 400 naming it.
+ * (method + path template, with its schemas) and a handler that may fail
+ * only with the errors that endpoint documents. The router decodes what the
+ * endpoint declares (path parameters, query, JSON payload) before the
+ * handler runs, and encodes the handler's success with the endpoint's
+ * `success` schema. An unknown path, or a known path with the wrong method,
+ * is the contract's 404; a part that fails its schema is a 400 naming it.
  *
  * @module
  */
 import * as Effect from "effect/Effect"
 import * as Pipeable from "effect/Pipeable"
-import type * as Schema from "effect/Schema"
+import * as Result from "effect/Result"
 import * as ApiError from "./ApiError.ts"
 import type * as Endpoint from "./Endpoint.ts"
 import * as EndpointMatcher from "./EndpointMatcher.ts"
 import * as RequestDecoding from "./RequestDecoding.ts"
-import { CurrentRequest } from "./ServerRequest.ts"
-import type { ServerResponse } from "./ServerResponse.ts"
+import { CurrentRequest, type ServerRequest } from "./ServerRequest.ts"
+import * as ServerResponse from "./ServerResponse.ts"
+import { bodyText } from "./WireResponse.ts"
 
 /**
  * A set of routes, each an endpoint with a handler that may fail with
- * `E` and needs `R`. Build one from `empty` with `add` / `addWithParams`,
- * then serve it with `toHandler`.
+ * `E` and needs `R`. Build one from `empty` with `add`, then serve it with
+ * `toHandler`.
  *
  * @category models
  */
 export class Router<out E, out R> extends Pipeable.Class {
-  /** Handlers by endpoint; path parameters arrive percent-decoded. */
+  /** Each endpoint's route: the percent-decoded path parameters and the request in, the response out. */
   readonly handlers: ReadonlyMap<Endpoint.Endpoint<string>, Handler<E, R>>
   constructor(handlers: ReadonlyMap<Endpoint.Endpoint<string>, Handler<E, R>>) {
     super()
@@ -34,11 +37,37 @@ export class Router<out E, out R> extends Pipeable.Class {
 }
 
 /**
- * A route's handler: path parameters in, response out.
+ * A route as served: decodes the request's parts, runs the handler and
+ * encodes its success.
  *
  * @category models
  */
-export type Handler<E, R> = (params: Readonly<Record<string, string>>) => Effect.Effect<ServerResponse, E, R>
+export type Handler<E, R> = (
+  params: Readonly<Record<string, string>>,
+  request: ServerRequest
+) => Effect.Effect<ServerResponse.ServerResponse, E, R>
+
+/**
+ * What a handler receives: the endpoint's path parameters, query and
+ * payload, decoded with its schemas (the template's strings, the parsed
+ * query and `undefined` where it declares none).
+ *
+ * @category models
+ */
+export interface Input<P, Q, I> {
+  readonly path: P
+  readonly query: Q
+  readonly payload: I
+}
+
+/**
+ * What the handler of endpoint `E` receives, for handlers written apart from
+ * their `Router.add`: `(input: Router.InputOf<typeof GetMerchantConfig>) => …`.
+ *
+ * @category models
+ */
+export type InputOf<E> =
+  E extends Endpoint.Endpoint<string, string, infer P, infer Q, infer I, unknown> ? Input<P, Q, I> : never
 
 /**
  * A router with no routes: every request is a 404.
@@ -48,67 +77,82 @@ export type Handler<E, R> = (params: Readonly<Record<string, string>>) => Effect
 export const empty: Router<never, never> = new Router(new Map())
 
 /**
- * Adds a route whose handler receives the raw path parameters. The handler
- * may fail only with errors the endpoint documents (`Endpoint.HandlerError`).
- * Adding an endpoint twice replaces the earlier handler.
+ * Adds a route. The handler receives the decoded `{ path, query, payload }`
+ * and returns the endpoint's success (encoded with its `success` schema, a
+ * 200 JSON body; 204 when it encodes to nothing), or, when the endpoint
+ * declares no `success` schema, the `ServerResponse` it builds. It may fail
+ * only with errors the endpoint documents (`Endpoint.HandlerError`); a part
+ * that fails its schema is a 400 naming it before the handler runs, and a
+ * success its own schema rejects is a defect (a logged 500). Adding an
+ * endpoint twice replaces the earlier handler.
  *
- * The handler is called for every request. Write a generator handler as
- * `Effect.fnUntraced(function* (params) { … })`, one generator function for
- * all requests, rather than `() => Effect.gen(function* () { … })`, which
- * makes a new generator function per request: V8's first call of each one
- * costs several µs (about 10 µs of a request in the worker-adapter
- * benchmark, in Node and in workerd).
- *
- * @category combinators
- * @example
- * ```ts
- * import { Effect, Schema } from "effect"
- * import { Endpoint, Router, ServerRequest, ServerResponse } from "@centrapay-effect/core"
- * const Health = Endpoint.make("GET /health", {})
- * const Echo = Endpoint.make("POST /echo", {})
- * const router = Router.empty.pipe(
- *   Router.add(Health, () => Effect.succeed(ServerResponse.json({ ok: true }))),
- *   Router.add(Echo, Effect.fnUntraced(function* () {
- *     const body = yield* ServerRequest.jsonBody(Schema.Struct({ text: Schema.String }))
- *     return ServerResponse.json(body)
- *   }))
- * )
- * ```
- */
-export const add =
-  <M extends string, E2 extends Endpoint.HandlerError<Endpoint.Endpoint<M>>, R2>(
-    endpoint: Endpoint.Endpoint<M>,
-    handler: (params: Readonly<Record<string, string>>) => Effect.Effect<ServerResponse, E2, R2>
-  ) =>
-  <E, R>(self: Router<E, R>): Router<E | E2, R | R2> => {
-    const handlers = new Map<Endpoint.Endpoint<string>, Handler<E | E2, R | R2>>(self.handlers)
-    handlers.set(endpoint, handler)
-    return new Router(handlers)
-  }
-
-/**
- * Adds a route whose path parameters are decoded with a schema first (e.g.
- * an `ObjectId`); a failure is a 400 naming the parameter.
+ * Write a generator handler as `Effect.fnUntraced(function* (input) { … })`,
+ * one generator function for all requests, rather than
+ * `() => Effect.gen(function* () { … })`, which makes a new generator
+ * function per request: V8's first call of each one costs several µs (about
+ * 10 µs of a request in the worker-adapter benchmark, in Node and in
+ * workerd).
  *
  * @category combinators
  * @example
  * ```ts
  * import { Effect, Schema } from "effect"
  * import { Endpoint, ObjectId, Router, ServerResponse } from "@centrapay-effect/core"
- * const GetMerchantConfig = Endpoint.make("GET /api/merchant-configs/{merchantConfigId}", {})
+ * const Health = Endpoint.make("GET /health", {})
+ * const Echo = Endpoint.make("POST /echo", {}, {
+ *   payload: Schema.Struct({ text: Schema.String }),
+ *   success: Schema.Struct({ text: Schema.String })
+ * })
+ * const GetMerchantConfig = Endpoint.make("GET /api/merchant-configs/{merchantConfigId}", {}, {
+ *   path: Schema.Struct({ merchantConfigId: ObjectId.MerchantConfigId }),
+ *   success: Schema.Struct({ id: ObjectId.MerchantConfigId })
+ * })
  * const router = Router.empty.pipe(
- *   Router.addWithParams(GetMerchantConfig, Schema.Struct({ merchantConfigId: ObjectId.MerchantConfigId }), ({ merchantConfigId }) =>
- *     Effect.succeed(ServerResponse.json({ id: merchantConfigId })))
+ *   Router.add(Health, () => Effect.succeed(ServerResponse.json({ ok: true }))),
+ *   Router.add(Echo, ({ payload }) => Effect.succeed({ text: payload.text })),
+ *   Router.add(GetMerchantConfig, ({ path }) => Effect.succeed({ id: path.merchantConfigId }))
  * )
  * ```
  */
-export const addWithParams = <M extends string, P, E2 extends Endpoint.HandlerError<Endpoint.Endpoint<M>>, R2>(
-  endpoint: Endpoint.Endpoint<M>,
-  params: Schema.Codec<P, Readonly<Record<string, string>>>,
-  handler: (params: P) => Effect.Effect<ServerResponse, E2, R2>
-) => {
-  const decode = RequestDecoding.decode(params, "path")
-  return add<M, E2 | ApiError.MalformedRequest, R2>(endpoint, (raw) => Effect.flatMap(decode(raw), handler))
+export const add =
+  <M extends string, C extends string, P, Q, I, A, E2 extends Endpoint.HandlerError<Endpoint.Endpoint<M>>, R2>(
+    endpoint: Endpoint.Endpoint<M, C, P, Q, I, A>,
+    handler: (input: Input<NoInfer<P>, NoInfer<Q>, NoInfer<I>>) => Effect.Effect<NoInfer<A>, E2, R2>
+  ) =>
+  <E, R>(self: Router<E, R>): Router<E | E2 | ApiError.MalformedRequest, R | R2> => {
+    const handlers = new Map<Endpoint.Endpoint<string>, Handler<E | E2 | ApiError.MalformedRequest, R | R2>>(
+      self.handlers
+    )
+    handlers.set(endpoint, route(endpoint, handler))
+    return new Router(handlers)
+  }
+
+/** A success encoded by its endpoint's schema: 200 JSON, or 204 when it encodes to nothing. */
+const json = (encoded: unknown): ServerResponse.ServerResponse =>
+  encoded === undefined ? ServerResponse.empty() : ServerResponse.json(encoded)
+
+/** The route of an endpoint: decode each declared part (400 naming it), run the handler, encode its success. */
+const route = <M extends string, C extends string, P, Q, I, A, E, R>(
+  endpoint: Endpoint.Endpoint<M, C, P, Q, I, A>,
+  handler: (input: Input<P, Q, I>) => Effect.Effect<A, E, R>
+): Handler<E | ApiError.MalformedRequest, R> => {
+  const { codec, schemas } = endpoint
+  const readsPayload = schemas.payload !== undefined
+  return (params, request) => {
+    const path = codec.decodePath(params)
+    if (Result.isFailure(path)) return Effect.fail(RequestDecoding.fromSchemaError(path.failure, "path"))
+    const query = codec.decodeQuery(request.query)
+    if (Result.isFailure(query)) return Effect.fail(RequestDecoding.fromSchemaError(query.failure, "query"))
+    let payloadJson: unknown
+    if (readsPayload) {
+      const parsed = RequestDecoding.parseJsonBody(bodyText(request.body), request.headers["content-type"])
+      if (Result.isFailure(parsed)) return Effect.fail(parsed.failure)
+      payloadJson = parsed.success
+    }
+    const payload = codec.decodePayload(payloadJson)
+    if (Result.isFailure(payload)) return Effect.fail(RequestDecoding.fromSchemaError(payload.failure, "body"))
+    return codec.respond(handler({ path: path.success, query: query.success, payload: payload.success }), json)
+  }
 }
 
 const notFound = new ApiError.RouteNotFound({ message: "Not Found" })
@@ -131,10 +175,16 @@ const decodeSegment = (raw: string): string | undefined => {
  */
 export const toHandler = <E, R>(
   router: Router<E, R>
-): Effect.Effect<ServerResponse, E | ApiError.RouteNotFound | ApiError.MalformedRequest, R | CurrentRequest> => {
+): Effect.Effect<
+  ServerResponse.ServerResponse,
+  E | ApiError.RouteNotFound | ApiError.MalformedRequest,
+  R | CurrentRequest
+> => {
   const matcher = EndpointMatcher.make(router.handlers.keys())
   return CurrentRequest.use(
-    (request): Effect.Effect<ServerResponse, E | ApiError.RouteNotFound | ApiError.MalformedRequest, R> => {
+    (
+      request
+    ): Effect.Effect<ServerResponse.ServerResponse, E | ApiError.RouteNotFound | ApiError.MalformedRequest, R> => {
       const found = EndpointMatcher.match(matcher, request.method, request.path)
       const handle = found === undefined ? undefined : router.handlers.get(found.endpoint)
       if (found === undefined || handle === undefined) return Effect.fail(notFound)
@@ -152,7 +202,7 @@ export const toHandler = <E, R>(
         }
         params[name] = value
       }
-      return handle(params)
+      return handle(params, request)
     }
   )
 }

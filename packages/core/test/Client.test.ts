@@ -27,7 +27,7 @@ const transfer = { id: "at_1", status: "complete" }
 const CreateAssetTransfer = Endpoint.withSchemas(
   Endpoint.make("POST /api/asset-transfers", { 403: ["INSUFFICIENT_WALLET_BALANCE", "QUOTA_EXCEEDED"] }),
   {
-    body: Schema.Struct({
+    payload: Schema.Struct({
       amount: Schema.String.check(Schema.isPattern(/^\d+\.\d\d$/)),
       recipient: Schema.String,
       idempotencyKey: Schema.optionalKey(Schema.String)
@@ -91,7 +91,7 @@ describe("Client: success and headers", () => {
     Effect.gen(function* () {
       const server = yield* Server.make([Server.json(200, transfer)])
       const client = yield* clientFor(server, { credentials: Credentials.userToken("eyJ.jwt"), account: "acc_org" })
-      yield* client.call(CreateAssetTransfer, { body: keyed })
+      yield* client.call(CreateAssetTransfer, { payload: keyed })
       const [request] = server.requests
       expect(request?.headers.authorization).toBe("eyJ.jwt")
       expect(request?.headers["x-centrapay-account"]).toBe("acc_org")
@@ -135,7 +135,7 @@ describe("Client: success and headers", () => {
       Effect.gen(function* () {
         const server = yield* Server.make([Server.json(200, transfer)])
         const client = yield* clientFor(server)
-        const call = client.call(CreateAssetTransfer, { body: keyed })
+        const call = client.call(CreateAssetTransfer, { payload: keyed })
         expectTypeOf(call).toEqualTypeOf<
           Effect.Effect<
             typeof Transfer.Type,
@@ -157,14 +157,17 @@ describe("Client: success and headers", () => {
       Effect.gen(function* () {
         const server = yield* Server.make([Server.json(200, transfer)])
         const client = yield* clientFor(server)
-        const badBody = yield* Effect.flip(client.call(CreateAssetTransfer, { body: { ...unkeyed, amount: "ten" } }))
+        const badBody = yield* Effect.flip(client.call(CreateAssetTransfer, { payload: { ...unkeyed, amount: "ten" } }))
         expect(badBody).toBeInstanceOf(ClientError.InvalidRequest)
         expect(badBody).toMatchObject({ _tag: "InvalidRequest", reason: "body-schema-mismatch", method: "POST" })
         expect(badBody._tag === "InvalidRequest" && badBody.issues?.[0].path).toEqual(["body", "amount"])
+        // A missing path parameter does not compile; a caller in plain JavaScript gets this.
+        // @ts-expect-error: `thingId` is missing
         const noPath = yield* Effect.flip(client.call(GetThing, {}))
         expect(noPath).toMatchObject({ _tag: "InvalidRequest", reason: "missing-path-parameter" })
         expect(noPath._tag === "InvalidRequest" && noPath.issues?.[0].path).toEqual(["path", "thingId"])
         // A path parameter named like an Object.prototype member is not found on the prototype.
+        // @ts-expect-error: `constructor` is missing
         const protoPath = yield* Effect.flip(client.call(GetThingByConstructor, { path: {} }))
         expect(protoPath).toMatchObject({ _tag: "InvalidRequest", reason: "missing-path-parameter" })
         expect(server.requests).toHaveLength(0)
@@ -200,6 +203,60 @@ describe("Client: success and headers", () => {
   )
 })
 
+describe("Client: one declaration types and encodes the request", () => {
+  const Report = Endpoint.make(
+    "GET /api/reports/{year}/{slug}",
+    {},
+    {
+      path: Schema.Struct({ year: Schema.NumberFromString.check(Schema.isGreaterThan(2000)), slug: Schema.String }),
+      query: Schema.Struct({
+        page: Schema.NumberFromString.check(Schema.isInt()),
+        tag: Schema.optionalKey(Schema.Array(Schema.String))
+      }),
+      success: Schema.Struct({ rows: Schema.Int })
+    }
+  )
+  const Plain = Endpoint.make("GET /api/things/{thingId}", {}, { success: Schema.Struct({ id: Schema.String }) })
+
+  it.effect("path parameters and query are encoded with the endpoint's schemas, then URL-encoded", () =>
+    Effect.gen(function* () {
+      const server = yield* Server.make([Server.json(200, { rows: 3 })])
+      const client = yield* clientFor(server)
+      const rows = yield* client.call(Report, {
+        path: { year: 2026, slug: "q4 sales/nz" },
+        query: { page: 2, tag: ["a", "b c"] }
+      })
+      expect(rows).toEqual({ rows: 3 })
+      expect(server.requests[0]?.url).toBe("/api/reports/2026/q4%20sales%2Fnz?page=2&tag=a&tag=b+c")
+    })
+  )
+
+  it.effect("without a query schema the query is any string values, sent as given", () =>
+    Effect.gen(function* () {
+      const server = yield* Server.make([Server.json(200, { id: "t_1" })])
+      const client = yield* clientFor(server)
+      yield* client.call(Plain, { path: { thingId: "t_1" }, query: { expand: ["owner", "tags"], q: "x" } })
+      expect(server.requests[0]?.url).toBe("/api/things/t_1?expand=owner&expand=tags&q=x")
+    })
+  )
+
+  it.effect("a path parameter or query failing its schema is an InvalidRequest naming it, and nothing is sent", () =>
+    Effect.gen(function* () {
+      const server = yield* Server.make([Server.json(200, { rows: 3 })])
+      const client = yield* clientFor(server)
+      const badPath = yield* Effect.flip(client.call(Report, { path: { year: 1999, slug: "s" }, query: { page: 1 } }))
+      expect(badPath).toMatchObject({ _tag: "InvalidRequest", reason: "path-schema-mismatch" })
+      expect(badPath._tag === "InvalidRequest" && badPath.issues?.[0].path).toEqual(["path", "year"])
+      const badQuery = yield* Effect.flip(
+        client.call(Report, { path: { year: 2026, slug: "s" }, query: { page: 1.5 } })
+      )
+      expect(badQuery).toMatchObject({ _tag: "InvalidRequest", reason: "query-schema-mismatch" })
+      expect(badQuery._tag === "InvalidRequest" && badQuery.issues?.[0].path).toEqual(["query", "page"])
+      expect(server.requests).toHaveLength(0)
+    })
+  )
+})
+
 describe("Client: typed business errors", () => {
   const answerTo = (message: string) =>
     Effect.gen(function* () {
@@ -207,7 +264,7 @@ describe("Client: typed business errors", () => {
         Server.json(403, { statusCode: 403, error: "Forbidden", message }, { "content-type": "application/json" })
       ])
       const client = yield* clientFor(server)
-      return yield* client.call(CreateAssetTransfer, { body: keyed }).pipe(
+      return yield* client.call(CreateAssetTransfer, { payload: keyed }).pipe(
         Effect.map(() => "transferred"),
         Effect.catchTag("BusinessRuleViolation", (e) => {
           if (!e.documented) return Effect.succeed(`undocumented: ${e.message}`)
@@ -252,7 +309,7 @@ describe("Client: never retries 400, 401, 403, 404", () => {
       Effect.gen(function* () {
         const server = yield* Server.make([reply, Server.json(200, transfer)])
         const client = yield* clientFor(server, { retryPolicy: RetryPolicy.make({ maxAttempts: 5 }) })
-        const post = yield* Effect.flip(client.call(CreateAssetTransfer, { body: keyed }))
+        const post = yield* Effect.flip(client.call(CreateAssetTransfer, { payload: keyed }))
         expect(post._tag).toBe(tag)
         expect(server.requests).toHaveLength(1)
       })
@@ -319,7 +376,7 @@ describe("Client: 429 and Retry-After", () => {
       const probe = yield* ClockProbe.make
       const server = yield* Server.make([Server.rateLimited("1"), Server.json(200, transfer)], { now: probe.now })
       const client = yield* clientFor(server)
-      const fiber = yield* fork(probe, client.call(CreateAssetTransfer, { body: unkeyed }))
+      const fiber = yield* fork(probe, client.call(CreateAssetTransfer, { payload: unkeyed }))
       expect(yield* passWaits(probe, 1)).toEqual([1000])
       expect(yield* Fiber.join(fiber)).toEqual(transfer)
     })
@@ -426,7 +483,7 @@ describe("Client: 5xx, timeouts and transport failures", () => {
         Server.json(200, transfer)
       ])
       const client = yield* clientFor(server)
-      const error = yield* Effect.flip(client.call(CreateAssetTransfer, { body: unkeyed }))
+      const error = yield* Effect.flip(client.call(CreateAssetTransfer, { payload: unkeyed }))
       expect(error).toBeInstanceOf(ApiError.ServerError)
       expect(error).toMatchObject({ status: 502, message: "Bad Gateway", body: { problem: "not-json" } })
       expect(server.requests).toHaveLength(1)
@@ -440,7 +497,7 @@ describe("Client: 5xx, timeouts and transport failures", () => {
         Server.json(200, transfer)
       ])
       const client = yield* clientFor(server)
-      const error = yield* Effect.flip(client.call(CreateAssetTransfer, { body: unkeyed }))
+      const error = yield* Effect.flip(client.call(CreateAssetTransfer, { payload: unkeyed }))
       expect(error._tag).toBe("ServerError")
       expect(server.requests).toHaveLength(1)
     })
@@ -451,7 +508,7 @@ describe("Client: 5xx, timeouts and transport failures", () => {
       const probe = yield* ClockProbe.make
       const server = yield* Server.make([Server.reset, serverError(500), Server.json(200, transfer)])
       const client = yield* clientFor(server, { retryPolicy: RetryPolicy.make({ maxAttempts: 3 }) })
-      const fiber = yield* fork(probe, client.call(CreateAssetTransfer, { body: keyed }))
+      const fiber = yield* fork(probe, client.call(CreateAssetTransfer, { payload: keyed }))
       yield* passWaits(probe, 2)
       expect(yield* Fiber.join(fiber)).toEqual(transfer)
       expect(server.requests.map((r) => JSON.parse(r.body).idempotencyKey)).toEqual([
@@ -501,7 +558,7 @@ describe("Client: 5xx, timeouts and transport failures", () => {
         credentials: Credentials.apiKey("ak_test"),
         retryPolicy: RetryPolicy.make({ maxAttempts: 3, baseDelay: "1 millis" })
       }).pipe(Effect.provide(FetchHttpClient.layer))
-      const { result, attempts } = yield* AttemptLog.record(client.call(CreateAssetTransfer, { body: unkeyed }))
+      const { result, attempts } = yield* AttemptLog.record(client.call(CreateAssetTransfer, { payload: unkeyed }))
       expect(result).toMatchObject({
         failure: { _tag: "TransportFailure", reason: "connection-refused", method: "POST" }
       })
@@ -574,7 +631,7 @@ describe("Client: 5xx, timeouts and transport failures", () => {
       const probe = yield* ClockProbe.make
       const server = yield* Server.make([Server.delay(10_000, Server.json(200, transfer))])
       const client = yield* clientFor(server, { attemptTimeout: "2 seconds" })
-      const fiber = yield* fork(probe, Effect.flip(client.call(CreateAssetTransfer, { body: unkeyed })))
+      const fiber = yield* fork(probe, Effect.flip(client.call(CreateAssetTransfer, { payload: unkeyed })))
       yield* server.awaitRequests(1)
       expect(yield* probe.nextSleep).toBe(2000)
       yield* TestClock.adjust(2000)
@@ -639,10 +696,10 @@ describe("Client: refreshable user token", () => {
         request.headers.authorization === "token-1" ? unauthorized : Server.json(200, transfer)
       )
       const client = yield* clientFor(server, { credentials: provider.credentials, account: "acc_org" })
-      expect(yield* client.call(CreateAssetTransfer, { body: unkeyed })).toEqual(transfer)
+      expect(yield* client.call(CreateAssetTransfer, { payload: unkeyed })).toEqual(transfer)
       expect(server.requests.map((r) => r.headers.authorization)).toEqual(["token-1", "token-2"])
       expect(server.requests.map((r) => r.headers["x-centrapay-account"])).toEqual(["acc_org", "acc_org"])
-      expect(yield* client.call(CreateAssetTransfer, { body: unkeyed })).toEqual(transfer)
+      expect(yield* client.call(CreateAssetTransfer, { payload: unkeyed })).toEqual(transfer)
       expect(provider.issued()).toBe(2)
     })
   )
@@ -783,7 +840,7 @@ describe("Client: redirects are never followed", () => {
             account: "acc_org"
           })
           const post = yield* Effect.flip(
-            Client.call(CreateAssetTransfer, { body: keyed }).pipe(Effect.provide(CentrapayLive))
+            Client.call(CreateAssetTransfer, { payload: keyed }).pipe(Effect.provide(CentrapayLive))
           )
           const get = yield* Effect.flip(
             Client.call(GetThing, { path: { thingId: "t_1" } }).pipe(Effect.provide(CentrapayLive))

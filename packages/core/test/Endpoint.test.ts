@@ -1,6 +1,6 @@
 import { ApiError, Endpoint, ResponseCodec } from "@centrapay-effect/core"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Result } from "effect"
+import { Effect, Result, Schema } from "effect"
 import { CancelRequest, CreateAssetTransfer, GetPatronCode } from "./arbitraries.ts"
 
 type TransferCode = Endpoint.Messages<typeof CreateAssetTransfer>
@@ -121,5 +121,34 @@ describe("a current endpoint's documented 400 codes", () => {
     Endpoint.malformed(GetPatronCode, "LINE_ITEMS_SUM_CHECK_FAILED")
     // @ts-expect-error: a current endpoint's 400 code is not a business rule
     Endpoint.violation(GetPatronCode, "CHECKSUM_FAILED")
+  })
+})
+
+describe("Endpoint.make and withSchemas", () => {
+  it("reads the template's parameter names and method", () => {
+    const Member = Endpoint.make("DELETE /api/accounts/{accountId}/members/{userId}", {})
+    expect(Member).toMatchObject({
+      id: "DELETE /api/accounts/{accountId}/members/{userId}",
+      method: "DELETE",
+      path: "/api/accounts/{accountId}/members/{userId}",
+      pathParameters: ["accountId", "userId"],
+      schemas: { path: undefined, query: undefined, payload: undefined, success: undefined }
+    })
+  })
+
+  it("withSchemas adds schemas to a copy and leaves the declaration as it was", () => {
+    const Member = Endpoint.make("GET /api/members/{userId}", { 403: ["MEMBER_SUSPENDED"] })
+    const Success = Schema.Struct({ id: Schema.String })
+    const WithSuccess = Endpoint.withSchemas(Member, { success: Success })
+    expect(WithSuccess.schemas.success).toBe(Success)
+    expect(Member.schemas.success).toBeUndefined()
+    expect(WithSuccess.businessOutcomes).toEqual(new Set(["403 MEMBER_SUSPENDED"]))
+    expect(Result.isSuccess(WithSuccess.codec.decodeSuccess({ id: "u_1" }))).toBe(true)
+    expect(Result.isFailure(WithSuccess.codec.decodeSuccess({ id: 1 }))).toBe(true)
+  })
+
+  it("an unknown method is refused when declared", () => {
+    // @ts-expect-error: FETCH is not an HTTP method
+    expect(() => Endpoint.make("FETCH /api/x", {})).toThrow('Unknown HTTP method in route "FETCH /api/x"')
   })
 })

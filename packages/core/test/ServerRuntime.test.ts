@@ -13,7 +13,11 @@ import { Context, Duration, Effect, Layer, Logger, References, Schema } from "ef
 const CreateAssetTransfer = Endpoint.make("POST /api/asset-transfers", {
   403: ["INSUFFICIENT_WALLET_BALANCE", "QUOTA_EXCEEDED"]
 })
-const GetMerchantConfig = Endpoint.make("GET /api/merchant-configs/{merchantConfigId}", {})
+const GetMerchantConfig = Endpoint.make(
+  "GET /api/merchant-configs/{merchantConfigId}",
+  {},
+  { path: Schema.Struct({ merchantConfigId: ObjectId.MerchantConfigId }) }
+)
 const Boom = Endpoint.make("GET /boom", {})
 const Slow = Endpoint.make("GET /slow", {})
 const Busy = Endpoint.make("GET /busy", {})
@@ -43,13 +47,10 @@ const app = Router.toHandler(
         return ServerResponse.json({ transferred: amount }, { status: 200 })
       })
     ),
-    Router.addWithParams(
-      GetMerchantConfig,
-      Schema.Struct({ merchantConfigId: ObjectId.MerchantConfigId }),
-      ({ merchantConfigId }) =>
-        merchantConfigId === "mc_known"
-          ? Effect.succeed(ServerResponse.json({ id: merchantConfigId }))
-          : Effect.fail(new ApiError.ResourceForbidden({ message: "Forbidden" }))
+    Router.add(GetMerchantConfig, ({ path: { merchantConfigId } }) =>
+      merchantConfigId === "mc_known"
+        ? Effect.succeed(ServerResponse.json({ id: merchantConfigId }))
+        : Effect.fail(new ApiError.ResourceForbidden({ message: "Forbidden" }))
     ),
     Router.add(Boom, () => Effect.die(new Error("database password is hunter2"))),
     Router.add(Slow, () => Effect.never),

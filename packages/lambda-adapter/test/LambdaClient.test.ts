@@ -81,7 +81,7 @@ const GetHtml = Endpoint.withSchemas(Endpoint.make("GET /api/html", {}), { succe
 const GetUnauthorized = Endpoint.withSchemas(Endpoint.make("GET /api/unauthorized", {}), { success: Config })
 const GetRedirect = Endpoint.withSchemas(Endpoint.make("GET /api/redirect/{status}", {}), { success: Config })
 const PostRedirect = Endpoint.withSchemas(Endpoint.make("POST /api/redirect/{status}", {}), {
-  body: Schema.Struct({ amount: Schema.String, idempotencyKey: Schema.String }),
+  payload: Schema.Struct({ amount: Schema.String, idempotencyKey: Schema.String }),
   success: Config
 })
 const GetHuge = Endpoint.withSchemas(Endpoint.make("GET /api/huge", {}), { success: Config })
@@ -102,7 +102,7 @@ const app = Router.toHandler(
     Router.add(ProxySlow, proxy(Client.call(GetSlow, {}))),
     Router.add(ProxyHtml, proxy(Client.call(GetHtml, {}))),
     Router.add(ProxyUnauthorized, proxy(Client.call(GetUnauthorized, {}))),
-    Router.add(ProxyRedirect, (params) => proxy(Client.call(GetRedirect, { path: params }))()),
+    Router.add(ProxyRedirect, ({ path }) => proxy(Client.call(GetRedirect, { path }))()),
     Router.add(ProxyHuge, proxy(Client.call(GetHuge, {})))
   )
 )
@@ -195,7 +195,7 @@ describe("LambdaClient", () => {
         Effect.flip(
           Client.call(PostRedirect, {
             path: { status: String(status) },
-            body: { amount: "10.00", idempotencyKey: "order-42" }
+            payload: { amount: "10.00", idempotencyKey: "order-42" }
           }).pipe(Effect.provide(CentrapayLive))
         )
       )

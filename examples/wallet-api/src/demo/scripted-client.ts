@@ -31,7 +31,7 @@ const CreateAssetTransfer = Endpoint.withSchemas(
     403: ["INSUFFICIENT_WALLET_BALANCE", "QUOTA_EXCEEDED", "ASSET_NOT_ACTIVE"]
   }),
   {
-    body: Schema.Struct({
+    payload: Schema.Struct({
       amount: Schema.String,
       recipient: Schema.String,
       idempotencyKey: Schema.optionalKey(Schema.String)
@@ -85,16 +85,16 @@ const calls: ReadonlyArray<{
   },
   {
     request: "POST /api/asset-transfers, no idempotencyKey (HTML 502)",
-    call: (client) => client.call(CreateAssetTransfer, { body: transfer })
+    call: (client) => client.call(CreateAssetTransfer, { payload: transfer })
   },
   {
     request: "POST /api/asset-transfers, idempotencyKey (500, then 200)",
-    call: (client) => client.call(CreateAssetTransfer, { body: { ...transfer, idempotencyKey: "order-42" } })
+    call: (client) => client.call(CreateAssetTransfer, { payload: { ...transfer, idempotencyKey: "order-42" } })
   },
   {
     request: "POST /api/asset-transfers, idempotencyKey (403 business)",
     call: (client) =>
-      client.call(CreateAssetTransfer, { body: { ...transfer, idempotencyKey: "order-43" } }).pipe(
+      client.call(CreateAssetTransfer, { payload: { ...transfer, idempotencyKey: "order-43" } }).pipe(
         Effect.tapError((e) => {
           if (e._tag !== "BusinessRuleViolation" || !e.documented) return Effect.void
           switch (e.message) {

@@ -222,17 +222,17 @@ const Deleted = Schema.Struct({ id: Schema.String, deleted: Schema.Boolean })
 const GetThing = Endpoint.withSchemas(Endpoint.make("GET /api/things/{thingId}", {}), { success: Thing })
 const DeleteThing = Endpoint.withSchemas(Endpoint.make("DELETE /api/things/{thingId}", {}), { success: Deleted })
 const PutThing = Endpoint.withSchemas(Endpoint.make("PUT /api/things/{thingId}", {}), {
-  body: Schema.Struct({ name: Schema.String }),
+  payload: Schema.Struct({ name: Schema.String }),
   success: Thing
 })
 const PatchThing = Endpoint.withSchemas(Endpoint.make("PATCH /api/things/{thingId}", {}), {
-  body: Schema.Struct({ name: Schema.String, idempotencyKey: Schema.optionalKey(Schema.String) }),
+  payload: Schema.Struct({ name: Schema.String, idempotencyKey: Schema.optionalKey(Schema.String) }),
   success: Thing
 })
 const CreateAssetTransfer = Endpoint.withSchemas(
   Endpoint.make("POST /api/asset-transfers", { 403: ["INSUFFICIENT_WALLET_BALANCE", "QUOTA_EXCEEDED"] }),
   {
-    body: Schema.Struct({ amount: Schema.String, idempotencyKey: Schema.optionalKey(Schema.String) }),
+    payload: Schema.Struct({ amount: Schema.String, idempotencyKey: Schema.optionalKey(Schema.String) }),
     success: Transfer
   }
 )
@@ -828,15 +828,19 @@ export const run = (options: Options): Effect.Effect<Report, never, Scope.Scope>
             : shape < 0.4
               ? { method: "DELETE", call: client.call(DeleteThing, { path, headers }, callOptions) }
               : shape < 0.5
-                ? { method: "PUT", call: client.call(PutThing, { path, headers, body: { name: "n" } }, callOptions) }
+                ? { method: "PUT", call: client.call(PutThing, { path, headers, payload: { name: "n" } }, callOptions) }
                 : shape < 0.65
                   ? {
                       method: "PATCH",
-                      call: client.call(PatchThing, { path, headers, body: { name: "n", ...key } }, callOptions)
+                      call: client.call(PatchThing, { path, headers, payload: { name: "n", ...key } }, callOptions)
                     }
                   : {
                       method: "POST",
-                      call: client.call(CreateAssetTransfer, { headers, body: { amount: "1.00", ...key } }, callOptions)
+                      call: client.call(
+                        CreateAssetTransfer,
+                        { headers, payload: { amount: "1.00", ...key } },
+                        callOptions
+                      )
                     }
         const clock = makeVirtualClock(epoch)
         const ledger: Ledger = {

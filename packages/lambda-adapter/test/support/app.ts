@@ -10,7 +10,11 @@ import { Context, Duration, Effect, Layer, Schema } from "effect"
 export const CreateAssetTransfer = Endpoint.make("POST /api/asset-transfers", {
   403: ["INSUFFICIENT_WALLET_BALANCE", "QUOTA_EXCEEDED"]
 })
-const GetMerchantConfig = Endpoint.make("GET /api/merchant-configs/{merchantConfigId}", {})
+const GetMerchantConfig = Endpoint.make(
+  "GET /api/merchant-configs/{merchantConfigId}",
+  {},
+  { path: Schema.Struct({ merchantConfigId: ObjectId.MerchantConfigId }) }
+)
 const Search = Endpoint.make("GET /api/search", {})
 const WhoAmI = Endpoint.make("GET /whoami", {})
 const Echo = Endpoint.make("POST /echo", {})
@@ -48,13 +52,10 @@ export const app = Router.toHandler(
         return ServerResponse.json({ transferred: amount })
       })
     ),
-    Router.addWithParams(
-      GetMerchantConfig,
-      Schema.Struct({ merchantConfigId: ObjectId.MerchantConfigId }),
-      ({ merchantConfigId }) =>
-        merchantConfigId === "mc_known"
-          ? Effect.succeed(ServerResponse.json({ id: merchantConfigId }))
-          : Effect.fail(new ApiError.ResourceForbidden({ message: "Forbidden" }))
+    Router.add(GetMerchantConfig, ({ path: { merchantConfigId } }) =>
+      merchantConfigId === "mc_known"
+        ? Effect.succeed(ServerResponse.json({ id: merchantConfigId }))
+        : Effect.fail(new ApiError.ResourceForbidden({ message: "Forbidden" }))
     ),
     Router.add(Search, () =>
       Effect.map(ServerRequest.query(SearchQuery), ({ order }) => ServerResponse.json({ order }))

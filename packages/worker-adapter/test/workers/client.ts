@@ -38,7 +38,7 @@ const Flaky = Endpoint.withSchemas(Endpoint.make("GET /flaky", {}), { success: S
 const Thing = Schema.Struct({ id: Schema.String })
 const Redirect = Endpoint.withSchemas(Endpoint.make("GET /redirect/{status}", {}), { success: Thing })
 const RedirectPost = Endpoint.withSchemas(Endpoint.make("POST /redirect/{status}", {}), {
-  body: Schema.Struct({ amount: Schema.String, idempotencyKey: Schema.String }),
+  payload: Schema.Struct({ amount: Schema.String, idempotencyKey: Schema.String }),
   success: Thing
 })
 const Huge = Endpoint.withSchemas(Endpoint.make("GET /huge/{kind}", {}), { success: Thing })
@@ -113,11 +113,11 @@ const app = Router.toHandler(
         )
       )
     ),
-    Router.add(TestRedirect, (path) => report(Client.call(Redirect, { path }))),
-    Router.add(TestRedirectPost, (path) =>
-      report(Client.call(RedirectPost, { path, body: { amount: "10.00", idempotencyKey: "order-42" } }))
+    Router.add(TestRedirect, ({ path }) => report(Client.call(Redirect, { path }))),
+    Router.add(TestRedirectPost, ({ path }) =>
+      report(Client.call(RedirectPost, { path, payload: { amount: "10.00", idempotencyKey: "order-42" } }))
     ),
-    Router.add(TestHuge, (path) => report(Client.call(Huge, { path }, { maxResponseBytes: 64 * 1024 })))
+    Router.add(TestHuge, ({ path }) => report(Client.call(Huge, { path }, { maxResponseBytes: 64 * 1024 })))
   )
 )
 

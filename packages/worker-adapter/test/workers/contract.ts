@@ -11,7 +11,11 @@ import { Config, Context, Duration, Effect, Layer, Logger, References, Schema } 
 const CreateAssetTransfer = Endpoint.make("POST /api/asset-transfers", {
   403: ["INSUFFICIENT_WALLET_BALANCE", "QUOTA_EXCEEDED"]
 })
-const GetMerchantConfig = Endpoint.make("GET /api/merchant-configs/{merchantConfigId}", {})
+const GetMerchantConfig = Endpoint.make(
+  "GET /api/merchant-configs/{merchantConfigId}",
+  {},
+  { path: Schema.Struct({ merchantConfigId: ObjectId.MerchantConfigId }) }
+)
 const Unauthorized = Endpoint.make("GET /test/unauthorized", {})
 const Forbidden = Endpoint.make("GET /test/forbidden", {})
 const RateLimited = Endpoint.make("GET /test/rate-limited", {})
@@ -71,16 +75,13 @@ const app = Router.toHandler(
         return ServerResponse.json({ transferred: amount })
       })
     ),
-    Router.addWithParams(
-      GetMerchantConfig,
-      Schema.Struct({ merchantConfigId: ObjectId.MerchantConfigId }),
-      ({ merchantConfigId }) =>
-        Effect.gen(function* () {
-          const { expand } = yield* ServerRequest.query(Expand)
-          if (merchantConfigId !== "mc_known")
-            return yield* Effect.fail(new ApiError.ResourceForbidden({ message: "Forbidden" }))
-          return ServerResponse.json({ id: merchantConfigId, expand: expand ?? null })
-        })
+    Router.add(GetMerchantConfig, ({ path: { merchantConfigId } }) =>
+      Effect.gen(function* () {
+        const { expand } = yield* ServerRequest.query(Expand)
+        if (merchantConfigId !== "mc_known")
+          return yield* Effect.fail(new ApiError.ResourceForbidden({ message: "Forbidden" }))
+        return ServerResponse.json({ id: merchantConfigId, expand: expand ?? null })
+      })
     ),
     Router.add(Unauthorized, () => Effect.fail(new ApiError.Unauthorized({ message: "Missing authentication" }))),
     Router.add(Forbidden, () => Effect.fail(new ApiError.ResourceForbidden({ message: "Forbidden" }))),
