@@ -49,5 +49,9 @@ describe("npm start", () => {
     expect(stdout).toMatch(/\(provider: 401 Invalid API key\)\s+502\s+ServerError\s+Bad Gateway\s/)
     expect(stdout).toMatch(/\(provider: nginx HTML 502\)\s+502\s+ServerError\s+Bad Gateway\s/)
     expect(stdout).toMatch(/\(provider: no answer\)\s+504\s+ServerError\s+Gateway Timeout\s/)
+    // The OpenAPI document, from the same endpoint declarations.
+    expect(stdout).toMatch(
+      /4\. The OpenAPI 3\.1 document, from the same endpoint declarations \(4 operations\): \S*openapi\.json/
+    )
   })
 })

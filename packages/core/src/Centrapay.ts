@@ -14,6 +14,23 @@
  * are not in this module (it is bundled into Workers) but in `internal/centrapayDocs.ts`,
  * for `centrapay-effect explain`.
  *
+ * Path parameters are typed from each route template (`/api/accounts/{accountId}` takes
+ * an `accountId` string). 68 endpoints have a `payload` schema built from the request
+ * fields the docs list, by this rule: a body only on POST, PUT and PATCH (and on DELETE
+ * when the docs show an example body), never on GET or HEAD, whose documented request
+ * fields are query or path parameters (some even response fields); none for a body that
+ * is not JSON (a multipart upload); a field named like a path parameter is left out.
+ * Each field is typed from its documented type: `bignumber` a decimal string,
+ * `timestamp` an ISO 8601 string, `monetary` an object of `amount` (a bignumber) and
+ * `currency`, `crn` a string, and `unknown` for a type the docs do not define. Where an
+ * endpoint's own example request disagrees with its field list, the example wins (a
+ * field sent as another type is `unknown`, a required field it omits is optional), and
+ * the endpoint's doc comment says so. Fields the docs do not list are kept as they are.
+ * Add or replace schemas with `Endpoint.withSchemas`.
+ *
+ * Each contract is marked `#__PURE__`, so a bundler keeps only the contracts a program
+ * uses: a Worker that calls two endpoints carries two, not 174.
+ *
  * Find an endpoint by route with `byRoute["POST /api/asset-transfers"]`, by
  * a concrete request with `match("POST", "/api/bank-authorities/ba_123/verify")`,
  * or by name. A name is the method (`Post`), then each literal path segment in
@@ -28,6 +45,7 @@
  */
 import * as Endpoint from "./Endpoint.ts"
 import * as EndpointMatcher from "./EndpointMatcher.ts"
+import { payload } from "./internal/catalogFields.ts"
 
 /**
  * Add Member: `POST /api/accounts/{accountId}/members` (docs page `account-memberships`).
@@ -35,7 +53,11 @@ import * as EndpointMatcher from "./EndpointMatcher.ts"
  *
  * @category endpoints
  */
-export const PostAccountsMembers = Endpoint.make("POST /api/accounts/{accountId}/members", {})
+export const PostAccountsMembers = /*#__PURE__*/ Endpoint.make(
+  "POST /api/accounts/{accountId}/members",
+  {},
+  { payload: /*#__PURE__*/ payload({ userId: "string", role: "string" }) }
+)
 
 /**
  * List members: `GET /api/accounts/{accountId}/members` (docs page `account-memberships`). No
@@ -43,7 +65,7 @@ export const PostAccountsMembers = Endpoint.make("POST /api/accounts/{accountId}
  *
  * @category endpoints
  */
-export const GetAccountsMembers = Endpoint.make("GET /api/accounts/{accountId}/members", {})
+export const GetAccountsMembers = /*#__PURE__*/ Endpoint.make("GET /api/accounts/{accountId}/members", {})
 
 /**
  * Revoke Member: `DELETE /api/accounts/{accountId}/members/{userId}` (docs page
@@ -51,9 +73,10 @@ export const GetAccountsMembers = Endpoint.make("GET /api/accounts/{accountId}/m
  *
  * @category endpoints
  */
-export const DeleteAccountsMembersByUserId = Endpoint.make("DELETE /api/accounts/{accountId}/members/{userId}", {
-  403: ["LAST_OWNER_NOT_REVOKABLE"]
-})
+export const DeleteAccountsMembersByUserId = /*#__PURE__*/ Endpoint.make(
+  "DELETE /api/accounts/{accountId}/members/{userId}",
+  { 403: ["LAST_OWNER_NOT_REVOKABLE"] }
+)
 
 /**
  * List Account Memberships for Authenticated Subject: `GET /api/account-memberships` (docs page
@@ -61,7 +84,7 @@ export const DeleteAccountsMembersByUserId = Endpoint.make("DELETE /api/accounts
  *
  * @category endpoints
  */
-export const GetAccountMemberships = Endpoint.make("GET /api/account-memberships", {})
+export const GetAccountMemberships = /*#__PURE__*/ Endpoint.make("GET /api/account-memberships", {})
 
 /**
  * List Account Memberships for a User: `GET /api/users/{userId}/account-memberships` (docs page
@@ -69,7 +92,7 @@ export const GetAccountMemberships = Endpoint.make("GET /api/account-memberships
  *
  * @category endpoints
  */
-export const GetUsersAccountMemberships = Endpoint.make("GET /api/users/{userId}/account-memberships", {})
+export const GetUsersAccountMemberships = /*#__PURE__*/ Endpoint.make("GET /api/users/{userId}/account-memberships", {})
 
 /**
  * Create an Account: `POST /api/accounts` (docs page `accounts`). No documented errors: the general
@@ -77,7 +100,19 @@ export const GetUsersAccountMemberships = Endpoint.make("GET /api/users/{userId}
  *
  * @category endpoints
  */
-export const PostAccounts = Endpoint.make("POST /api/accounts", {})
+export const PostAccounts = /*#__PURE__*/ Endpoint.make(
+  "POST /api/accounts",
+  {},
+  {
+    payload: /*#__PURE__*/ payload({
+      name: "string",
+      type: "string",
+      owner: "string?",
+      test: "boolean?",
+      region: "string?"
+    })
+  }
+)
 
 /**
  * Get an Account: `GET /api/accounts/{accountId}` (docs page `accounts`). No documented errors: the
@@ -85,7 +120,7 @@ export const PostAccounts = Endpoint.make("POST /api/accounts", {})
  *
  * @category endpoints
  */
-export const GetAccountsByAccountId = Endpoint.make("GET /api/accounts/{accountId}", {})
+export const GetAccountsByAccountId = /*#__PURE__*/ Endpoint.make("GET /api/accounts/{accountId}", {})
 
 /**
  * Update an Account: `PUT /api/accounts/{accountId}` (docs page `accounts`). No documented errors: the
@@ -93,7 +128,11 @@ export const GetAccountsByAccountId = Endpoint.make("GET /api/accounts/{accountI
  *
  * @category endpoints
  */
-export const PutAccountsByAccountId = Endpoint.make("PUT /api/accounts/{accountId}", {})
+export const PutAccountsByAccountId = /*#__PURE__*/ Endpoint.make(
+  "PUT /api/accounts/{accountId}",
+  {},
+  { payload: /*#__PURE__*/ payload({ name: "string" }) }
+)
 
 /**
  * Update Subscriptions: `PUT /api/accounts/{accountId}/subscriptions` (docs page `accounts`).
@@ -101,9 +140,11 @@ export const PutAccountsByAccountId = Endpoint.make("PUT /api/accounts/{accountI
  *
  * @category endpoints
  */
-export const PutAccountsSubscriptions = Endpoint.make("PUT /api/accounts/{accountId}/subscriptions", {
-  403: ["INVALID_ACCOUNT_ID", "INVALID_SUBSCRIPTION"]
-})
+export const PutAccountsSubscriptions = /*#__PURE__*/ Endpoint.make(
+  "PUT /api/accounts/{accountId}/subscriptions",
+  { 403: ["INVALID_ACCOUNT_ID", "INVALID_SUBSCRIPTION"] },
+  { payload: /*#__PURE__*/ payload({ subscriptions: "array" }) }
+)
 
 /**
  * Create an API Key: `POST /api/accounts/{accountId}/api-keys` (docs page `api-keys`). No documented
@@ -111,7 +152,11 @@ export const PutAccountsSubscriptions = Endpoint.make("PUT /api/accounts/{accoun
  *
  * @category endpoints
  */
-export const PostAccountsApiKeys = Endpoint.make("POST /api/accounts/{accountId}/api-keys", {})
+export const PostAccountsApiKeys = /*#__PURE__*/ Endpoint.make(
+  "POST /api/accounts/{accountId}/api-keys",
+  {},
+  { payload: /*#__PURE__*/ payload({ name: "string", role: "string" }) }
+)
 
 /**
  * List API Keys: `GET /api/accounts/{accountId}/api-keys` (docs page `api-keys`). No documented
@@ -119,7 +164,7 @@ export const PostAccountsApiKeys = Endpoint.make("POST /api/accounts/{accountId}
  *
  * @category endpoints
  */
-export const GetAccountsApiKeys = Endpoint.make("GET /api/accounts/{accountId}/api-keys", {})
+export const GetAccountsApiKeys = /*#__PURE__*/ Endpoint.make("GET /api/accounts/{accountId}/api-keys", {})
 
 /**
  * Update an API Key: `PUT /api/accounts/{accountId}/api-keys/{apiKeyName}` (docs page `api-keys`). No
@@ -127,7 +172,11 @@ export const GetAccountsApiKeys = Endpoint.make("GET /api/accounts/{accountId}/a
  *
  * @category endpoints
  */
-export const PutAccountsApiKeysByApiKeyName = Endpoint.make("PUT /api/accounts/{accountId}/api-keys/{apiKeyName}", {})
+export const PutAccountsApiKeysByApiKeyName = /*#__PURE__*/ Endpoint.make(
+  "PUT /api/accounts/{accountId}/api-keys/{apiKeyName}",
+  {},
+  { payload: /*#__PURE__*/ payload({ enabled: "boolean" }) }
+)
 
 /**
  * List Asset Transactions: `GET /api/assets/{assetId}/transactions` (docs page `asset-activities`).
@@ -135,7 +184,7 @@ export const PutAccountsApiKeysByApiKeyName = Endpoint.make("PUT /api/accounts/{
  *
  * @category endpoints
  */
-export const GetAssetsTransactions = Endpoint.make("GET /api/assets/{assetId}/transactions", {})
+export const GetAssetsTransactions = /*#__PURE__*/ Endpoint.make("GET /api/assets/{assetId}/transactions", {})
 
 /**
  * List Asset Activities: `GET /api/asset-activities` (docs page `asset-activities`). No documented
@@ -143,18 +192,20 @@ export const GetAssetsTransactions = Endpoint.make("GET /api/assets/{assetId}/tr
  *
  * @category endpoints
  */
-export const GetAssetActivities = Endpoint.make("GET /api/asset-activities", {})
+export const GetAssetActivities = /*#__PURE__*/ Endpoint.make("GET /api/asset-activities", {})
 
 /**
  * Create Asset Program Config: `POST /api/asset-program-memberships/{id}/asset-program-configs` (docs
  * page `asset-program-configs`). **Experimental.** Documented errors: 403
- * `ASSET_PROGRAM_MEMBERSHIP_NOT_APPROVED`, `MERCHANT_ACCOUNT_MISMATCH`.
+ * `ASSET_PROGRAM_MEMBERSHIP_NOT_APPROVED`, `MERCHANT_ACCOUNT_MISMATCH`. `id` is listed as a request
+ * field but is a path parameter: not in the payload.
  *
  * @category endpoints
  */
-export const PostAssetProgramMembershipsAssetProgramConfigs = Endpoint.make(
+export const PostAssetProgramMembershipsAssetProgramConfigs = /*#__PURE__*/ Endpoint.make(
   "POST /api/asset-program-memberships/{id}/asset-program-configs",
-  { 403: ["ASSET_PROGRAM_MEMBERSHIP_NOT_APPROVED", "MERCHANT_ACCOUNT_MISMATCH"] }
+  { 403: ["ASSET_PROGRAM_MEMBERSHIP_NOT_APPROVED", "MERCHANT_ACCOUNT_MISMATCH"] },
+  { payload: /*#__PURE__*/ payload({ merchantId: "string" }) }
 )
 
 /**
@@ -163,7 +214,7 @@ export const PostAssetProgramMembershipsAssetProgramConfigs = Endpoint.make(
  *
  * @category endpoints
  */
-export const GetAssetProgramConfigsById = Endpoint.make("GET /api/asset-program-configs/{id}", {})
+export const GetAssetProgramConfigsById = /*#__PURE__*/ Endpoint.make("GET /api/asset-program-configs/{id}", {})
 
 /**
  * List Asset Program Configs by Asset Program: `GET /api/asset-programs/{id}/asset-program-configs`
@@ -172,7 +223,7 @@ export const GetAssetProgramConfigsById = Endpoint.make("GET /api/asset-program-
  *
  * @category endpoints
  */
-export const GetAssetProgramsAssetProgramConfigs = Endpoint.make(
+export const GetAssetProgramsAssetProgramConfigs = /*#__PURE__*/ Endpoint.make(
   "GET /api/asset-programs/{id}/asset-program-configs",
   {}
 )
@@ -183,7 +234,10 @@ export const GetAssetProgramsAssetProgramConfigs = Endpoint.make(
  *
  * @category endpoints
  */
-export const GetAccountsAssetProgramConfigs = Endpoint.make("GET /api/accounts/{id}/asset-program-configs", {})
+export const GetAccountsAssetProgramConfigs = /*#__PURE__*/ Endpoint.make(
+  "GET /api/accounts/{id}/asset-program-configs",
+  {}
+)
 
 /**
  * Create Asset Program Membership: `POST /api/asset-program-memberships` (docs page
@@ -192,9 +246,19 @@ export const GetAccountsAssetProgramConfigs = Endpoint.make("GET /api/accounts/{
  *
  * @category endpoints
  */
-export const PostAssetProgramMemberships = Endpoint.make("POST /api/asset-program-memberships", {
-  403: ["ACCOUNT_TYPE_INVALID", "LIVENESS_MISMATCH"]
-})
+export const PostAssetProgramMemberships = /*#__PURE__*/ Endpoint.make(
+  "POST /api/asset-program-memberships",
+  { 403: ["ACCOUNT_TYPE_INVALID", "LIVENESS_MISMATCH"] },
+  {
+    payload: /*#__PURE__*/ payload({
+      assetProgramId: "string",
+      accountId: "string",
+      accept: "boolean?",
+      approve: "boolean?",
+      billingBankAccountId: "string"
+    })
+  }
+)
 
 /**
  * Get Asset Program Membership: `GET /api/asset-program-memberships/{id}` (docs page
@@ -203,7 +267,7 @@ export const PostAssetProgramMemberships = Endpoint.make("POST /api/asset-progra
  *
  * @category endpoints
  */
-export const GetAssetProgramMembershipsById = Endpoint.make("GET /api/asset-program-memberships/{id}", {})
+export const GetAssetProgramMembershipsById = /*#__PURE__*/ Endpoint.make("GET /api/asset-program-memberships/{id}", {})
 
 /**
  * List Asset Program Memberships by Asset Program: `GET
@@ -212,7 +276,7 @@ export const GetAssetProgramMembershipsById = Endpoint.make("GET /api/asset-prog
  *
  * @category endpoints
  */
-export const GetAssetProgramsAssetProgramMemberships = Endpoint.make(
+export const GetAssetProgramsAssetProgramMemberships = /*#__PURE__*/ Endpoint.make(
   "GET /api/asset-programs/{id}/asset-program-memberships",
   {}
 )
@@ -224,25 +288,34 @@ export const GetAssetProgramsAssetProgramMemberships = Endpoint.make(
  *
  * @category endpoints
  */
-export const GetAccountsAssetProgramMemberships = Endpoint.make("GET /api/accounts/{id}/asset-program-memberships", {})
+export const GetAccountsAssetProgramMemberships = /*#__PURE__*/ Endpoint.make(
+  "GET /api/accounts/{id}/asset-program-memberships",
+  {}
+)
 
 /**
  * Accept Asset Program Membership: `POST /api/asset-program-memberships/{id}/accept` (docs page
  * `asset-program-memberships`). **Experimental.** No documented errors: the general status table
- * applies.
+ * applies. `id` is listed as a request field but is a path parameter: not in the payload.
  *
  * @category endpoints
  */
-export const PostAssetProgramMembershipsAccept = Endpoint.make("POST /api/asset-program-memberships/{id}/accept", {})
+export const PostAssetProgramMembershipsAccept = /*#__PURE__*/ Endpoint.make(
+  "POST /api/asset-program-memberships/{id}/accept",
+  {}
+)
 
 /**
  * Approve Asset Program Membership: `POST /api/asset-program-memberships/{id}/approve` (docs page
  * `asset-program-memberships`). **Experimental.** No documented errors: the general status table
- * applies.
+ * applies. `id` is listed as a request field but is a path parameter: not in the payload.
  *
  * @category endpoints
  */
-export const PostAssetProgramMembershipsApprove = Endpoint.make("POST /api/asset-program-memberships/{id}/approve", {})
+export const PostAssetProgramMembershipsApprove = /*#__PURE__*/ Endpoint.make(
+  "POST /api/asset-program-memberships/{id}/approve",
+  {}
+)
 
 /**
  * Set Asset Program Membership Billing Bank Account: `POST
@@ -252,9 +325,10 @@ export const PostAssetProgramMembershipsApprove = Endpoint.make("POST /api/asset
  *
  * @category endpoints
  */
-export const PostAssetProgramMembershipsSetBillingBankAccount = Endpoint.make(
+export const PostAssetProgramMembershipsSetBillingBankAccount = /*#__PURE__*/ Endpoint.make(
   "POST /api/asset-program-memberships/{id}/set-billing-bank-account",
-  {}
+  {},
+  { payload: /*#__PURE__*/ payload({ billingBankAccountId: "string" }) }
 )
 
 /**
@@ -263,9 +337,21 @@ export const PostAssetProgramMembershipsSetBillingBankAccount = Endpoint.make(
  *
  * @category endpoints
  */
-export const PostAssetPrograms = Endpoint.make("POST /api/asset-programs", {
-  403: ["ACCOUNT_TYPE_INVALID", "MEDIA_UPLOAD_INVALID", "COLLECTION_IDS_INVALID"]
-})
+export const PostAssetPrograms = /*#__PURE__*/ Endpoint.make(
+  "POST /api/asset-programs",
+  { 403: ["ACCOUNT_TYPE_INVALID", "MEDIA_UPLOAD_INVALID", "COLLECTION_IDS_INVALID"] },
+  {
+    payload: /*#__PURE__*/ payload({
+      name: "string",
+      accountId: "string",
+      assetTypes: "array",
+      termsOfServiceUrl: "string",
+      collectionIds: "array",
+      privacyPolicyUrl: "string",
+      mediaUploadId: "string?"
+    })
+  }
+)
 
 /**
  * List Asset Programs: `GET /api/asset-programs` (docs page `asset-programs`). **Experimental.** No
@@ -273,7 +359,7 @@ export const PostAssetPrograms = Endpoint.make("POST /api/asset-programs", {
  *
  * @category endpoints
  */
-export const GetAssetPrograms = Endpoint.make("GET /api/asset-programs", {})
+export const GetAssetPrograms = /*#__PURE__*/ Endpoint.make("GET /api/asset-programs", {})
 
 /**
  * Get Asset Program: `GET /api/asset-programs/{id}` (docs page `asset-programs`). **Experimental.** No
@@ -281,7 +367,7 @@ export const GetAssetPrograms = Endpoint.make("GET /api/asset-programs", {})
  *
  * @category endpoints
  */
-export const GetAssetProgramsById = Endpoint.make("GET /api/asset-programs/{id}", {})
+export const GetAssetProgramsById = /*#__PURE__*/ Endpoint.make("GET /api/asset-programs/{id}", {})
 
 /**
  * Set Asset Program Privacy Policy URL: `POST /api/asset-programs/{id}/set-privacy-policy-url` (docs
@@ -289,9 +375,10 @@ export const GetAssetProgramsById = Endpoint.make("GET /api/asset-programs/{id}"
  *
  * @category endpoints
  */
-export const PostAssetProgramsSetPrivacyPolicyUrl = Endpoint.make(
+export const PostAssetProgramsSetPrivacyPolicyUrl = /*#__PURE__*/ Endpoint.make(
   "POST /api/asset-programs/{id}/set-privacy-policy-url",
-  {}
+  {},
+  { payload: /*#__PURE__*/ payload({ privacyPolicyUrl: "string" }) }
 )
 
 /**
@@ -301,28 +388,49 @@ export const PostAssetProgramsSetPrivacyPolicyUrl = Endpoint.make(
  *
  * @category endpoints
  */
-export const PostAssetProgramsSetTermsOfServiceUrl = Endpoint.make(
+export const PostAssetProgramsSetTermsOfServiceUrl = /*#__PURE__*/ Endpoint.make(
   "POST /api/asset-programs/{id}/set-terms-of-service-url",
-  {}
+  {},
+  { payload: /*#__PURE__*/ payload({ termsOfServiceUrl: "string" }) }
 )
 
 /**
  * Create an Asset Transfer: `POST /api/asset-transfers` (docs page `asset-transfers`). Documented
  * errors: 403 `INSUFFICIENT_WALLET_BALANCE`, `QUOTA_EXCEEDED`, `ASSET_NOT_ACTIVE`,
- * `RECIPIENT_MISSING`, `INVALID_ASSET_TYPE`, `LOYALTY_PROGRAM_NOT_FOUND`.
+ * `RECIPIENT_MISSING`, `INVALID_ASSET_TYPE`, `LOYALTY_PROGRAM_NOT_FOUND`. Experimental fields:
+ * `claimType`, `valueConfig`, `claimConditions`.
  *
  * @category endpoints
  */
-export const PostAssetTransfers = Endpoint.make("POST /api/asset-transfers", {
-  403: [
-    "INSUFFICIENT_WALLET_BALANCE",
-    "QUOTA_EXCEEDED",
-    "ASSET_NOT_ACTIVE",
-    "RECIPIENT_MISSING",
-    "INVALID_ASSET_TYPE",
-    "LOYALTY_PROGRAM_NOT_FOUND"
-  ]
-})
+export const PostAssetTransfers = /*#__PURE__*/ Endpoint.make(
+  "POST /api/asset-transfers",
+  {
+    403: [
+      "INSUFFICIENT_WALLET_BALANCE",
+      "QUOTA_EXCEEDED",
+      "ASSET_NOT_ACTIVE",
+      "RECIPIENT_MISSING",
+      "INVALID_ASSET_TYPE",
+      "LOYALTY_PROGRAM_NOT_FOUND"
+    ]
+  },
+  {
+    payload: /*#__PURE__*/ payload({
+      assetId: "string",
+      recipientAlias: "string?",
+      description: "string?",
+      message: "string?",
+      value: "bignumber?",
+      senderName: "string?",
+      suppressNotification: "boolean?",
+      expiresAt: "timestamp?",
+      claimType: "string?",
+      valueConfig: "object?",
+      claimConditions: "array?",
+      loyaltyProgramId: "string?"
+    })
+  }
+)
 
 /**
  * Get an Asset Transfer: `GET /api/asset-transfers/{assetTransferId}` (docs page `asset-transfers`).
@@ -330,7 +438,10 @@ export const PostAssetTransfers = Endpoint.make("POST /api/asset-transfers", {
  *
  * @category endpoints
  */
-export const GetAssetTransfersByAssetTransferId = Endpoint.make("GET /api/asset-transfers/{assetTransferId}", {})
+export const GetAssetTransfersByAssetTransferId = /*#__PURE__*/ Endpoint.make(
+  "GET /api/asset-transfers/{assetTransferId}",
+  {}
+)
 
 /**
  * Get Asset Transfer Summary: `GET /api/asset-transfers/{assetTransferId}/summary` (docs page
@@ -338,7 +449,10 @@ export const GetAssetTransfersByAssetTransferId = Endpoint.make("GET /api/asset-
  *
  * @category endpoints
  */
-export const GetAssetTransfersSummary = Endpoint.make("GET /api/asset-transfers/{assetTransferId}/summary", {})
+export const GetAssetTransfersSummary = /*#__PURE__*/ Endpoint.make(
+  "GET /api/asset-transfers/{assetTransferId}/summary",
+  {}
+)
 
 /**
  * Claim Asset Transfer: `POST /api/asset-transfers/{assetTransferId}/claim` (docs page
@@ -347,9 +461,16 @@ export const GetAssetTransfersSummary = Endpoint.make("GET /api/asset-transfers/
  *
  * @category endpoints
  */
-export const PostAssetTransfersClaim = Endpoint.make("POST /api/asset-transfers/{assetTransferId}/claim", {
-  403: ["ASSET_TRANSFER_INVALID_RECIPIENT", "ASSET_TRANSFER_INVALID_STATUS", "ASSET_TRANSFER_CLAIM_CONDITIONS_NOT_MET"]
-})
+export const PostAssetTransfersClaim = /*#__PURE__*/ Endpoint.make(
+  "POST /api/asset-transfers/{assetTransferId}/claim",
+  {
+    403: [
+      "ASSET_TRANSFER_INVALID_RECIPIENT",
+      "ASSET_TRANSFER_INVALID_STATUS",
+      "ASSET_TRANSFER_CLAIM_CONDITIONS_NOT_MET"
+    ]
+  }
+)
 
 /**
  * Resolve Claimable Assets: `POST /api/me/resolve-claimable-assets` (docs page `asset-transfers`).
@@ -357,7 +478,7 @@ export const PostAssetTransfersClaim = Endpoint.make("POST /api/asset-transfers/
  *
  * @category endpoints
  */
-export const PostMeResolveClaimableAssets = Endpoint.make("POST /api/me/resolve-claimable-assets", {})
+export const PostMeResolveClaimableAssets = /*#__PURE__*/ Endpoint.make("POST /api/me/resolve-claimable-assets", {})
 
 /**
  * List Asset Transfers: `GET /api/asset-transfers` (docs page `asset-transfers`). **Experimental.** No
@@ -365,7 +486,7 @@ export const PostMeResolveClaimableAssets = Endpoint.make("POST /api/me/resolve-
  *
  * @category endpoints
  */
-export const GetAssetTransfers = Endpoint.make("GET /api/asset-transfers", {})
+export const GetAssetTransfers = /*#__PURE__*/ Endpoint.make("GET /api/asset-transfers", {})
 
 /**
  * Cancel an Asset Transfer: `POST /api/asset-transfers/{assetTransferId}/cancel` (docs page
@@ -373,9 +494,10 @@ export const GetAssetTransfers = Endpoint.make("GET /api/asset-transfers", {})
  *
  * @category endpoints
  */
-export const PostAssetTransfersCancel = Endpoint.make("POST /api/asset-transfers/{assetTransferId}/cancel", {
-  403: ["INVALID_ASSET_TRANSFER_STATUS"]
-})
+export const PostAssetTransfersCancel = /*#__PURE__*/ Endpoint.make(
+  "POST /api/asset-transfers/{assetTransferId}/cancel",
+  { 403: ["INVALID_ASSET_TRANSFER_STATUS"] }
+)
 
 /**
  * Get Asset: `GET /api/assets/{assetId}` (docs page `assets`). No documented errors: the general
@@ -383,7 +505,7 @@ export const PostAssetTransfersCancel = Endpoint.make("POST /api/asset-transfers
  *
  * @category endpoints
  */
-export const GetAssetsByAssetId = Endpoint.make("GET /api/assets/{assetId}", {})
+export const GetAssetsByAssetId = /*#__PURE__*/ Endpoint.make("GET /api/assets/{assetId}", {})
 
 /**
  * Get Asset Summary: `GET /api/assets/{assetId}/summary` (docs page `assets`). No documented errors:
@@ -391,7 +513,7 @@ export const GetAssetsByAssetId = Endpoint.make("GET /api/assets/{assetId}", {})
  *
  * @category endpoints
  */
-export const GetAssetsSummary = Endpoint.make("GET /api/assets/{assetId}/summary", {})
+export const GetAssetsSummary = /*#__PURE__*/ Endpoint.make("GET /api/assets/{assetId}/summary", {})
 
 /**
  * List Assets for Account: `GET /api/accounts/{accountId}/assets` (docs page `assets`). No documented
@@ -399,7 +521,7 @@ export const GetAssetsSummary = Endpoint.make("GET /api/assets/{assetId}/summary
  *
  * @category endpoints
  */
-export const GetAccountsAssets = Endpoint.make("GET /api/accounts/{accountId}/assets", {})
+export const GetAccountsAssets = /*#__PURE__*/ Endpoint.make("GET /api/accounts/{accountId}/assets", {})
 
 /**
  * Archive Asset: `POST /api/assets/{assetId}/archive` (docs page `assets`). Documented errors: 403
@@ -407,7 +529,7 @@ export const GetAccountsAssets = Endpoint.make("GET /api/accounts/{accountId}/as
  *
  * @category endpoints
  */
-export const PostAssetsArchive = Endpoint.make("POST /api/assets/{assetId}/archive", {
+export const PostAssetsArchive = /*#__PURE__*/ Endpoint.make("POST /api/assets/{assetId}/archive", {
   403: ["UNSUPPORTED_ASSET_TYPE"]
 })
 
@@ -417,7 +539,10 @@ export const PostAssetsArchive = Endpoint.make("POST /api/assets/{assetId}/archi
  *
  * @category endpoints
  */
-export const GetAssetsExternalIdByExternalId = Endpoint.make("GET /api/assets/{assetType}/external-id/{externalId}", {})
+export const GetAssetsExternalIdByExternalId = /*#__PURE__*/ Endpoint.make(
+  "GET /api/assets/{assetType}/external-id/{externalId}",
+  {}
+)
 
 /**
  * Request Bank Account Approval: `POST /api/bank-account-approvals` (docs page
@@ -425,9 +550,11 @@ export const GetAssetsExternalIdByExternalId = Endpoint.make("GET /api/assets/{a
  *
  * @category endpoints
  */
-export const PostBankAccountApprovals = Endpoint.make("POST /api/bank-account-approvals", {
-  403: ["APPROVAL_ALREADY_IN_PROGRESS"]
-})
+export const PostBankAccountApprovals = /*#__PURE__*/ Endpoint.make(
+  "POST /api/bank-account-approvals",
+  { 403: ["APPROVAL_ALREADY_IN_PROGRESS"] },
+  { payload: /*#__PURE__*/ payload({ mediaUploadId: "string", bankAccountId: "string", type: "string" }) }
+)
 
 /**
  * Get Bank Account Approval: `GET /api/bank-account-approvals/{bankAccountApprovalId}` (docs page
@@ -435,7 +562,7 @@ export const PostBankAccountApprovals = Endpoint.make("POST /api/bank-account-ap
  *
  * @category endpoints
  */
-export const GetBankAccountApprovalsByBankAccountApprovalId = Endpoint.make(
+export const GetBankAccountApprovalsByBankAccountApprovalId = /*#__PURE__*/ Endpoint.make(
   "GET /api/bank-account-approvals/{bankAccountApprovalId}",
   {}
 )
@@ -447,9 +574,10 @@ export const GetBankAccountApprovalsByBankAccountApprovalId = Endpoint.make(
  *
  * @category endpoints
  */
-export const PostBankAccountApprovalsAccept = Endpoint.make(
+export const PostBankAccountApprovalsAccept = /*#__PURE__*/ Endpoint.make(
   "POST /api/bank-account-approvals/{bankAccountApprovalId}/accept",
-  { 403: ["APPROVAL_ALREADY_REVIEWED"] }
+  { 403: ["APPROVAL_ALREADY_REVIEWED"] },
+  { payload: /*#__PURE__*/ payload({ reason: "string?" }) }
 )
 
 /**
@@ -459,9 +587,10 @@ export const PostBankAccountApprovalsAccept = Endpoint.make(
  *
  * @category endpoints
  */
-export const PostBankAccountApprovalsDecline = Endpoint.make(
+export const PostBankAccountApprovalsDecline = /*#__PURE__*/ Endpoint.make(
   "POST /api/bank-account-approvals/{bankAccountApprovalId}/decline",
-  { 403: ["APPROVAL_ALREADY_REVIEWED"] }
+  { 403: ["APPROVAL_ALREADY_REVIEWED"] },
+  { payload: /*#__PURE__*/ payload({ reason: "string" }) }
 )
 
 /**
@@ -470,7 +599,10 @@ export const PostBankAccountApprovalsDecline = Endpoint.make(
  *
  * @category endpoints
  */
-export const GetBankAccountsApprovals = Endpoint.make("GET /api/bank-accounts/{bankAccountId}/approvals", {})
+export const GetBankAccountsApprovals = /*#__PURE__*/ Endpoint.make(
+  "GET /api/bank-accounts/{bankAccountId}/approvals",
+  {}
+)
 
 /**
  * Create Bank Account Connection Intent: `POST /api/bank-account-connection-intents` (docs page
@@ -478,9 +610,21 @@ export const GetBankAccountsApprovals = Endpoint.make("GET /api/bank-accounts/{b
  *
  * @category endpoints
  */
-export const PostBankAccountConnectionIntents = Endpoint.make("POST /api/bank-account-connection-intents", {
-  403: ["LIVENESS_MISMATCH"]
-})
+export const PostBankAccountConnectionIntents = /*#__PURE__*/ Endpoint.make(
+  "POST /api/bank-account-connection-intents",
+  { 403: ["LIVENESS_MISMATCH"] },
+  {
+    payload: /*#__PURE__*/ payload({
+      accountId: "string",
+      type: "string",
+      bankAccountId: "string?",
+      test: "boolean?",
+      name: "string?",
+      period: "string?",
+      totalAmount: "string?"
+    })
+  }
+)
 
 /**
  * Authorize Bank Account Connection Intent: `POST
@@ -490,9 +634,10 @@ export const PostBankAccountConnectionIntents = Endpoint.make("POST /api/bank-ac
  *
  * @category endpoints
  */
-export const PostBankAccountConnectionIntentsAuthorize = Endpoint.make(
+export const PostBankAccountConnectionIntentsAuthorize = /*#__PURE__*/ Endpoint.make(
   "POST /api/bank-account-connection-intents/{bankAccountConnectionIntentId}/authorize",
-  { 403: ["AUTHORIZATION_PENDING"] }
+  { 403: ["AUTHORIZATION_PENDING"] },
+  { payload: /*#__PURE__*/ payload({ code: "string?" }) }
 )
 
 /**
@@ -501,9 +646,20 @@ export const PostBankAccountConnectionIntentsAuthorize = Endpoint.make(
  *
  * @category endpoints
  */
-export const PostBankAccounts = Endpoint.make("POST /api/bank-accounts", {
-  403: ["BANK_ACCOUNT_LIMIT_EXCEEDED", "BANK_ACCOUNT_HOLDER_LIMIT_EXCEEDED", "DUPLICATE_BANK_ACCOUNT"]
-})
+export const PostBankAccounts = /*#__PURE__*/ Endpoint.make(
+  "POST /api/bank-accounts",
+  { 403: ["BANK_ACCOUNT_LIMIT_EXCEEDED", "BANK_ACCOUNT_HOLDER_LIMIT_EXCEEDED", "DUPLICATE_BANK_ACCOUNT"] },
+  {
+    payload: /*#__PURE__*/ payload({
+      accountId: "string",
+      bankAccountNumber: "string",
+      bankAccountName: "string",
+      directDebitAuthority: "object?",
+      type: "string?",
+      test: "boolean?"
+    })
+  }
+)
 
 /**
  * Add Direct Debit Authority to a Bank Account: `POST
@@ -512,9 +668,10 @@ export const PostBankAccounts = Endpoint.make("POST /api/bank-accounts", {
  *
  * @category endpoints
  */
-export const PostBankAccountsDirectDebitAuthorities = Endpoint.make(
+export const PostBankAccountsDirectDebitAuthorities = /*#__PURE__*/ Endpoint.make(
   "POST /api/bank-accounts/{bankAccountId}/direct-debit-authorities",
-  { 403: ["DIRECT_DEBIT_ALREADY_AUTHORIZED", "DIRECT_DEBIT_LIMIT_EXCEEDED"] }
+  { 403: ["DIRECT_DEBIT_ALREADY_AUTHORIZED", "DIRECT_DEBIT_LIMIT_EXCEEDED"] },
+  { payload: /*#__PURE__*/ payload({ phoneNumber: "string", fullName: "string", emailAddress: "string" }) }
 )
 
 /**
@@ -523,7 +680,7 @@ export const PostBankAccountsDirectDebitAuthorities = Endpoint.make(
  *
  * @category endpoints
  */
-export const GetBankAccountsByBankAccountId = Endpoint.make("GET /api/bank-accounts/{bankAccountId}", {})
+export const GetBankAccountsByBankAccountId = /*#__PURE__*/ Endpoint.make("GET /api/bank-accounts/{bankAccountId}", {})
 
 /**
  * Get Bank Account Balance: `GET /api/accounts/{accountId}/bank-account-balances` (docs page
@@ -531,7 +688,10 @@ export const GetBankAccountsByBankAccountId = Endpoint.make("GET /api/bank-accou
  *
  * @category endpoints
  */
-export const GetAccountsBankAccountBalances = Endpoint.make("GET /api/accounts/{accountId}/bank-account-balances", {})
+export const GetAccountsBankAccountBalances = /*#__PURE__*/ Endpoint.make(
+  "GET /api/accounts/{accountId}/bank-account-balances",
+  {}
+)
 
 /**
  * Verify Bank Account: `POST /api/bank-accounts/{bankAccountId}/verify` (docs page `bank-accounts`).
@@ -540,14 +700,18 @@ export const GetAccountsBankAccountBalances = Endpoint.make("GET /api/accounts/{
  *
  * @category endpoints
  */
-export const PostBankAccountsVerify = Endpoint.make("POST /api/bank-accounts/{bankAccountId}/verify", {
-  403: [
-    "BANK_ACCOUNT_ALREADY_VERIFIED",
-    "VERIFICATION_CODE_INVALID",
-    "BANK_ACCOUNT_VERIFICATION_ATTEMPTS_EXCEEDED",
-    "ACCOUNT_MISMATCH"
-  ]
-})
+export const PostBankAccountsVerify = /*#__PURE__*/ Endpoint.make(
+  "POST /api/bank-accounts/{bankAccountId}/verify",
+  {
+    403: [
+      "BANK_ACCOUNT_ALREADY_VERIFIED",
+      "VERIFICATION_CODE_INVALID",
+      "BANK_ACCOUNT_VERIFICATION_ATTEMPTS_EXCEEDED",
+      "ACCOUNT_MISMATCH"
+    ]
+  },
+  { payload: /*#__PURE__*/ payload({ verificationCode: "string" }) }
+)
 
 /**
  * List Bank Accounts: `GET /api/accounts/{accountId}/bank-accounts` (docs page `bank-accounts`). No
@@ -555,17 +719,19 @@ export const PostBankAccountsVerify = Endpoint.make("POST /api/bank-accounts/{ba
  *
  * @category endpoints
  */
-export const GetAccountsBankAccounts = Endpoint.make("GET /api/accounts/{accountId}/bank-accounts", {})
+export const GetAccountsBankAccounts = /*#__PURE__*/ Endpoint.make("GET /api/accounts/{accountId}/bank-accounts", {})
 
 /**
  * Set Preferred Bank Account Name: `POST /api/bank-accounts/{bankAccountId}/set-preferred-name` (docs
- * page `bank-accounts`). Documented errors: 403 `INVALID_BANK_ACCOUNT_TYPE`.
+ * page `bank-accounts`). Documented errors: 403 `INVALID_BANK_ACCOUNT_TYPE`. The docs list no request
+ * fields but show an example body: any JSON object.
  *
  * @category endpoints
  */
-export const PostBankAccountsSetPreferredName = Endpoint.make(
+export const PostBankAccountsSetPreferredName = /*#__PURE__*/ Endpoint.make(
   "POST /api/bank-accounts/{bankAccountId}/set-preferred-name",
-  { 403: ["INVALID_BANK_ACCOUNT_TYPE"] }
+  { 403: ["INVALID_BANK_ACCOUNT_TYPE"] },
+  { payload: /*#__PURE__*/ payload({}) }
 )
 
 /**
@@ -574,7 +740,10 @@ export const PostBankAccountsSetPreferredName = Endpoint.make(
  *
  * @category endpoints
  */
-export const PostBankAccountsArchive = Endpoint.make("POST /api/bank-accounts/{bankAccountId}/archive", {})
+export const PostBankAccountsArchive = /*#__PURE__*/ Endpoint.make(
+  "POST /api/bank-accounts/{bankAccountId}/archive",
+  {}
+)
 
 /**
  * Verify Bank Authority: `POST /api/bank-authorities/{bankAccountId}/verify` (docs page
@@ -584,7 +753,7 @@ export const PostBankAccountsArchive = Endpoint.make("POST /api/bank-accounts/{b
  * @category endpoints
  * @deprecated Centrapay marks this endpoint deprecated.
  */
-export const PostBankAuthoritiesVerify = Endpoint.make(
+export const PostBankAuthoritiesVerify = /*#__PURE__*/ Endpoint.make(
   "POST /api/bank-authorities/{bankAccountId}/verify",
   {
     403: [
@@ -594,7 +763,7 @@ export const PostBankAuthoritiesVerify = Endpoint.make(
       "ACCOUNT_MISMATCH"
     ]
   },
-  { deprecated: true }
+  { deprecated: true, payload: /*#__PURE__*/ payload({ verificationCode: "string" }) }
 )
 
 /**
@@ -604,7 +773,7 @@ export const PostBankAuthoritiesVerify = Endpoint.make(
  * @category endpoints
  * @deprecated Centrapay marks this endpoint deprecated.
  */
-export const GetBankAuthorities = Endpoint.make("GET /api/bank-authorities", {}, { deprecated: true })
+export const GetBankAuthorities = /*#__PURE__*/ Endpoint.make("GET /api/bank-authorities", {}, { deprecated: true })
 
 /**
  * Create Bank Authority: `POST /api/bank-authorities` (docs page `bank-accounts`). **Deprecated.**
@@ -614,10 +783,20 @@ export const GetBankAuthorities = Endpoint.make("GET /api/bank-authorities", {},
  * @category endpoints
  * @deprecated Centrapay marks this endpoint deprecated.
  */
-export const PostBankAuthorities = Endpoint.make(
+export const PostBankAuthorities = /*#__PURE__*/ Endpoint.make(
   "POST /api/bank-authorities",
   { 403: ["BANK_AUTHORITY_LIMIT_EXCEEDED", "BANK_AUTHORITIES_FOR_BANK_ACCOUNT_EXCEEDED"] },
-  { deprecated: true }
+  {
+    deprecated: true,
+    payload: /*#__PURE__*/ payload({
+      accountId: "string",
+      fullName: "string",
+      phoneNumber: "string",
+      emailAddress: "string",
+      bankAccountNumber: "string",
+      bankAccountName: "string"
+    })
+  }
 )
 
 /**
@@ -628,7 +807,7 @@ export const PostBankAuthorities = Endpoint.make(
  * @category endpoints
  * @deprecated Centrapay marks this endpoint deprecated.
  */
-export const GetBankAuthoritiesByBankAccountId = Endpoint.make(
+export const GetBankAuthoritiesByBankAccountId = /*#__PURE__*/ Endpoint.make(
   "GET /api/bank-authorities/{bankAccountId}",
   { 403: ["BANK_AUTHORITY_LIMIT_EXCEEDED", "BANK_AUTHORITIES_FOR_BANK_ACCOUNT_EXCEEDED"] },
   { deprecated: true }
@@ -639,7 +818,11 @@ export const GetBankAuthoritiesByBankAccountId = Endpoint.make(
  *
  * @category endpoints
  */
-export const PostBatches = Endpoint.make("POST /api/batches", { 403: ["LIVENESS_MISMATCH"] })
+export const PostBatches = /*#__PURE__*/ Endpoint.make(
+  "POST /api/batches",
+  { 403: ["LIVENESS_MISMATCH"] },
+  { payload: /*#__PURE__*/ payload({ type: "string", url: "string", accountId: "string", test: "boolean?" }) }
+)
 
 /**
  * Get Batch: `GET /api/batches/{batchId}` (docs page `batches`). No documented errors: the general
@@ -647,7 +830,7 @@ export const PostBatches = Endpoint.make("POST /api/batches", { 403: ["LIVENESS_
  *
  * @category endpoints
  */
-export const GetBatchesByBatchId = Endpoint.make("GET /api/batches/{batchId}", {})
+export const GetBatchesByBatchId = /*#__PURE__*/ Endpoint.make("GET /api/batches/{batchId}", {})
 
 /**
  * Create Business: `POST /api/businesses` (docs page `businesses`). **Experimental.** Documented
@@ -655,9 +838,19 @@ export const GetBatchesByBatchId = Endpoint.make("GET /api/batches/{batchId}", {
  *
  * @category endpoints
  */
-export const PostBusinesses = Endpoint.make("POST /api/businesses", {
-  403: ["INVALID_ACCOUNT", "INVALID_NZBN", "BUSINESS_ALREADY_EXISTS"]
-})
+export const PostBusinesses = /*#__PURE__*/ Endpoint.make(
+  "POST /api/businesses",
+  { 403: ["INVALID_ACCOUNT", "INVALID_NZBN", "BUSINESS_ALREADY_EXISTS"] },
+  {
+    payload: /*#__PURE__*/ payload({
+      nzbn: "string",
+      accountId: "string?",
+      test: "string?",
+      taxNumber: "object?",
+      location: "unknown?"
+    })
+  }
+)
 
 /**
  * Update Business: `PUT /api/businesses/{businessId}` (docs page `businesses`). **Experimental.** No
@@ -665,7 +858,18 @@ export const PostBusinesses = Endpoint.make("POST /api/businesses", {
  *
  * @category endpoints
  */
-export const PutBusinessesByBusinessId = Endpoint.make("PUT /api/businesses/{businessId}", {})
+export const PutBusinessesByBusinessId = /*#__PURE__*/ Endpoint.make(
+  "PUT /api/businesses/{businessId}",
+  {},
+  {
+    payload: /*#__PURE__*/ payload({
+      tradingName: "string?",
+      taxNumber: "object?",
+      farmlandsBusinessNumber: "string?",
+      location: "unknown?"
+    })
+  }
+)
 
 /**
  * Get Business by Account Id: `GET /api/accounts/{accountId}/business` (docs page `businesses`).
@@ -673,7 +877,7 @@ export const PutBusinessesByBusinessId = Endpoint.make("PUT /api/businesses/{bus
  *
  * @category endpoints
  */
-export const GetAccountsBusiness = Endpoint.make("GET /api/accounts/{accountId}/business", {})
+export const GetAccountsBusiness = /*#__PURE__*/ Endpoint.make("GET /api/accounts/{accountId}/business", {})
 
 /**
  * Search NZ Company Register: `GET /api/nzbn-search` (docs page `businesses`). **Experimental.** No
@@ -681,7 +885,7 @@ export const GetAccountsBusiness = Endpoint.make("GET /api/accounts/{accountId}/
  *
  * @category endpoints
  */
-export const GetNzbnSearch = Endpoint.make("GET /api/nzbn-search", {})
+export const GetNzbnSearch = /*#__PURE__*/ Endpoint.make("GET /api/nzbn-search", {})
 
 /**
  * Get Business Details from NZ Company Register: `GET /api/nzbn/{nzbn}` (docs page `businesses`).
@@ -689,7 +893,7 @@ export const GetNzbnSearch = Endpoint.make("GET /api/nzbn-search", {})
  *
  * @category endpoints
  */
-export const GetNzbnByNzbn = Endpoint.make("GET /api/nzbn/{nzbn}", {})
+export const GetNzbnByNzbn = /*#__PURE__*/ Endpoint.make("GET /api/nzbn/{nzbn}", {})
 
 /**
  * Set Business Onboarding Status: `POST /api/businesses/{businessId}/set-onboarding-status` (docs page
@@ -697,9 +901,10 @@ export const GetNzbnByNzbn = Endpoint.make("GET /api/nzbn/{nzbn}", {})
  *
  * @category endpoints
  */
-export const PostBusinessesSetOnboardingStatus = Endpoint.make(
+export const PostBusinessesSetOnboardingStatus = /*#__PURE__*/ Endpoint.make(
   "POST /api/businesses/{businessId}/set-onboarding-status",
-  { 403: ["BUSINESS_ALREADY_EXISTS"] }
+  { 403: ["BUSINESS_ALREADY_EXISTS"] },
+  { payload: /*#__PURE__*/ payload({ onboardingStatus: "crn?", onboardingStatusReason: "string?" }) }
 )
 
 /**
@@ -708,7 +913,11 @@ export const PostBusinessesSetOnboardingStatus = Endpoint.make(
  *
  * @category endpoints
  */
-export const PostConnections = Endpoint.make("POST /api/connections", {})
+export const PostConnections = /*#__PURE__*/ Endpoint.make(
+  "POST /api/connections",
+  {},
+  { payload: /*#__PURE__*/ payload({ merchantId: "string" }) }
+)
 
 /**
  * Authorize Connection: `POST /api/connections/1234/authorize` (docs page `connections`).
@@ -716,7 +925,11 @@ export const PostConnections = Endpoint.make("POST /api/connections", {})
  *
  * @category endpoints
  */
-export const PostConnections1234Authorize = Endpoint.make("POST /api/connections/1234/authorize", {})
+export const PostConnections1234Authorize = /*#__PURE__*/ Endpoint.make(
+  "POST /api/connections/1234/authorize",
+  {},
+  { payload: /*#__PURE__*/ payload({ walletId: "string" }) }
+)
 
 /**
  * Get Connection Summary: `GET /api/connections/{connectionId}/summary` (docs page `connections`). No
@@ -724,7 +937,7 @@ export const PostConnections1234Authorize = Endpoint.make("POST /api/connections
  *
  * @category endpoints
  */
-export const GetConnectionsSummary = Endpoint.make("GET /api/connections/{connectionId}/summary", {})
+export const GetConnectionsSummary = /*#__PURE__*/ Endpoint.make("GET /api/connections/{connectionId}/summary", {})
 
 /**
  * Create Event: `POST /api/accounts/{accountId}/events` (docs page `events`). **Experimental.**
@@ -732,9 +945,11 @@ export const GetConnectionsSummary = Endpoint.make("GET /api/connections/{connec
  *
  * @category endpoints
  */
-export const PostAccountsEvents = Endpoint.make("POST /api/accounts/{accountId}/events", {
-  403: ["EVENT_ALREADY_EXISTS"]
-})
+export const PostAccountsEvents = /*#__PURE__*/ Endpoint.make(
+  "POST /api/accounts/{accountId}/events",
+  { 403: ["EVENT_ALREADY_EXISTS"] },
+  { payload: /*#__PURE__*/ payload({ type: "string", idempotencyKey: "string", data: "object?" }) }
+)
 
 /**
  * Get Top Up: `GET /api/topups/{topupId}` (docs page `funds-transfers`). No documented errors: the
@@ -742,7 +957,7 @@ export const PostAccountsEvents = Endpoint.make("POST /api/accounts/{accountId}/
  *
  * @category endpoints
  */
-export const GetTopupsByTopupId = Endpoint.make("GET /api/topups/{topupId}", {})
+export const GetTopupsByTopupId = /*#__PURE__*/ Endpoint.make("GET /api/topups/{topupId}", {})
 
 /**
  * List Top Ups For Authorized Accounts: `GET /api/topups` (docs page `funds-transfers`). No documented
@@ -750,7 +965,7 @@ export const GetTopupsByTopupId = Endpoint.make("GET /api/topups/{topupId}", {})
  *
  * @category endpoints
  */
-export const GetTopups = Endpoint.make("GET /api/topups", {})
+export const GetTopups = /*#__PURE__*/ Endpoint.make("GET /api/topups", {})
 
 /**
  * List Top Ups For an Account: `GET /api/accounts/{accountId}/topups` (docs page `funds-transfers`).
@@ -758,7 +973,7 @@ export const GetTopups = Endpoint.make("GET /api/topups", {})
  *
  * @category endpoints
  */
-export const GetAccountsTopups = Endpoint.make("GET /api/accounts/{accountId}/topups", {})
+export const GetAccountsTopups = /*#__PURE__*/ Endpoint.make("GET /api/accounts/{accountId}/topups", {})
 
 /**
  * Create Withdrawal: `POST /api/withdrawals` (docs page `funds-transfers`). **Experimental.**
@@ -767,14 +982,18 @@ export const GetAccountsTopups = Endpoint.make("GET /api/accounts/{accountId}/to
  *
  * @category endpoints
  */
-export const PostWithdrawals = Endpoint.make("POST /api/withdrawals", {
-  403: [
-    "BANK_AUTHORITY_WALLET_MISMATCH",
-    "INSUFFICIENT_WALLET_BALANCE",
-    "INVALID_WALLET_TYPE",
-    "BANK_ACCOUNT_TYPE_NOT_CONFIGURED_FOR_WITHDRAWAL"
-  ]
-})
+export const PostWithdrawals = /*#__PURE__*/ Endpoint.make(
+  "POST /api/withdrawals",
+  {
+    403: [
+      "BANK_AUTHORITY_WALLET_MISMATCH",
+      "INSUFFICIENT_WALLET_BALANCE",
+      "INVALID_WALLET_TYPE",
+      "BANK_ACCOUNT_TYPE_NOT_CONFIGURED_FOR_WITHDRAWAL"
+    ]
+  },
+  { payload: /*#__PURE__*/ payload({ amount: "bignumber", assetId: "string", bankAccountId: "string" }) }
+)
 
 /**
  * Get Withdrawal: `GET /api/withdrawals/{withdrawalId}` (docs page `funds-transfers`).
@@ -784,7 +1003,7 @@ export const PostWithdrawals = Endpoint.make("POST /api/withdrawals", {
  *
  * @category endpoints
  */
-export const GetWithdrawalsByWithdrawalId = Endpoint.make("GET /api/withdrawals/{withdrawalId}", {
+export const GetWithdrawalsByWithdrawalId = /*#__PURE__*/ Endpoint.make("GET /api/withdrawals/{withdrawalId}", {
   403: [
     "BANK_AUTHORITY_WALLET_MISMATCH",
     "INSUFFICIENT_WALLET_BALANCE",
@@ -799,7 +1018,7 @@ export const GetWithdrawalsByWithdrawalId = Endpoint.make("GET /api/withdrawals/
  *
  * @category endpoints
  */
-export const GetAccountsWithdrawals = Endpoint.make("GET /api/accounts/{accountId}/withdrawals", {})
+export const GetAccountsWithdrawals = /*#__PURE__*/ Endpoint.make("GET /api/accounts/{accountId}/withdrawals", {})
 
 /**
  * Abort Funds Transfer: `POST /api/funds-transfers/{fundsTransferId}/abort` (docs page
@@ -808,17 +1027,31 @@ export const GetAccountsWithdrawals = Endpoint.make("GET /api/accounts/{accountI
  *
  * @category endpoints
  */
-export const PostFundsTransfersAbort = Endpoint.make("POST /api/funds-transfers/{fundsTransferId}/abort", {
-  403: ["ABORT_WITHDRAWAL_NOT_SUPPORTED", "FUNDS_TRANSFER_ALREADY_COMPLETE"]
-})
+export const PostFundsTransfersAbort = /*#__PURE__*/ Endpoint.make(
+  "POST /api/funds-transfers/{fundsTransferId}/abort",
+  { 403: ["ABORT_WITHDRAWAL_NOT_SUPPORTED", "FUNDS_TRANSFER_ALREADY_COMPLETE"] }
+)
 
 /**
  * Create an Integration Request: `POST /api/integration-requests` (docs page `integration-requests`).
- * **Experimental.** No documented errors: the general status table applies.
+ * **Experimental.** No documented errors: the general status table applies. The example sends `type`
+ * as a string, not the documented `object`: typed unknown.
  *
  * @category endpoints
  */
-export const PostIntegrationRequests = Endpoint.make("POST /api/integration-requests", {})
+export const PostIntegrationRequests = /*#__PURE__*/ Endpoint.make(
+  "POST /api/integration-requests",
+  {},
+  {
+    payload: /*#__PURE__*/ payload({
+      merchantId: "string",
+      type: "unknown",
+      terminal: "object?",
+      product: "object?",
+      externalId: "string?"
+    })
+  }
+)
 
 /**
  * Get an Integration Request: `GET /api/integration-requests/{integrationRequestId}` (docs page
@@ -826,7 +1059,7 @@ export const PostIntegrationRequests = Endpoint.make("POST /api/integration-requ
  *
  * @category endpoints
  */
-export const GetIntegrationRequestsByIntegrationRequestId = Endpoint.make(
+export const GetIntegrationRequestsByIntegrationRequestId = /*#__PURE__*/ Endpoint.make(
   "GET /api/integration-requests/{integrationRequestId}",
   {}
 )
@@ -837,7 +1070,7 @@ export const GetIntegrationRequestsByIntegrationRequestId = Endpoint.make(
  *
  * @category endpoints
  */
-export const GetIntegrationRequests = Endpoint.make("GET /api/integration-requests", {})
+export const GetIntegrationRequests = /*#__PURE__*/ Endpoint.make("GET /api/integration-requests", {})
 
 /**
  * Configure Integration Request: `PUT /api/integration-requests/{integrationRequestId}/configs` (docs
@@ -846,9 +1079,10 @@ export const GetIntegrationRequests = Endpoint.make("GET /api/integration-reques
  *
  * @category endpoints
  */
-export const PutIntegrationRequestsConfigs = Endpoint.make(
+export const PutIntegrationRequestsConfigs = /*#__PURE__*/ Endpoint.make(
   "PUT /api/integration-requests/{integrationRequestId}/configs",
-  {}
+  {},
+  { payload: /*#__PURE__*/ payload({ terminalId: "string?" }) }
 )
 
 /**
@@ -858,7 +1092,7 @@ export const PutIntegrationRequestsConfigs = Endpoint.make(
  *
  * @category endpoints
  */
-export const GetIntegrationRequestsConfigs = Endpoint.make(
+export const GetIntegrationRequestsConfigs = /*#__PURE__*/ Endpoint.make(
   "GET /api/integration-requests/{integrationRequestId}/configs",
   {}
 )
@@ -870,7 +1104,7 @@ export const GetIntegrationRequestsConfigs = Endpoint.make(
  *
  * @category endpoints
  */
-export const PostIntegrationRequestsActivate = Endpoint.make(
+export const PostIntegrationRequestsActivate = /*#__PURE__*/ Endpoint.make(
   "POST /api/integration-requests/{integrationRequestId}/activate",
   { 403: ["INTEGRATION_PARAM_MISSING", "INTEGRATION_ALREADY_ACTIVATED"] }
 )
@@ -881,20 +1115,32 @@ export const PostIntegrationRequestsActivate = Endpoint.make(
  *
  * @category endpoints
  */
-export const DeleteIntegrationRequestsByIntegrationRequestId = Endpoint.make(
+export const DeleteIntegrationRequestsByIntegrationRequestId = /*#__PURE__*/ Endpoint.make(
   "DELETE /api/integration-requests/{integrationRequestId}",
   {}
 )
 
 /**
  * Create Invitation: `POST /api/invitations` (docs page `invitations`). **Experimental.** Documented
- * errors: 403 `INVALID_ACCOUNT_TYPE`, `RECIPIENT_ALREADY_INVITED`.
+ * errors: 403 `INVALID_ACCOUNT_TYPE`, `RECIPIENT_ALREADY_INVITED`. `role` is documented as required
+ * but the example omits it: optional.
  *
  * @category endpoints
  */
-export const PostInvitations = Endpoint.make("POST /api/invitations", {
-  403: ["INVALID_ACCOUNT_TYPE", "RECIPIENT_ALREADY_INVITED"]
-})
+export const PostInvitations = /*#__PURE__*/ Endpoint.make(
+  "POST /api/invitations",
+  { 403: ["INVALID_ACCOUNT_TYPE", "RECIPIENT_ALREADY_INVITED"] },
+  {
+    payload: /*#__PURE__*/ payload({
+      type: "string",
+      resourceId: "string",
+      resourceType: "string",
+      recipientAlias: "string",
+      params: "object",
+      role: "string?"
+    })
+  }
+)
 
 /**
  * Get Invitation By Code: `GET /api/invitations/code/{code}` (docs page `invitations`).
@@ -902,7 +1148,7 @@ export const PostInvitations = Endpoint.make("POST /api/invitations", {
  *
  * @category endpoints
  */
-export const GetInvitationsCodeByCode = Endpoint.make("GET /api/invitations/code/{code}", {})
+export const GetInvitationsCodeByCode = /*#__PURE__*/ Endpoint.make("GET /api/invitations/code/{code}", {})
 
 /**
  * List Invitations by Account Id: `GET /api/accounts/{accountId}/invitations` (docs page
@@ -910,7 +1156,7 @@ export const GetInvitationsCodeByCode = Endpoint.make("GET /api/invitations/code
  *
  * @category endpoints
  */
-export const GetAccountsInvitations = Endpoint.make("GET /api/accounts/{accountId}/invitations", {})
+export const GetAccountsInvitations = /*#__PURE__*/ Endpoint.make("GET /api/accounts/{accountId}/invitations", {})
 
 /**
  * Accept Invitation: `POST /api/invitations/{invitationId}/accept` (docs page `invitations`).
@@ -919,9 +1165,11 @@ export const GetAccountsInvitations = Endpoint.make("GET /api/accounts/{accountI
  *
  * @category endpoints
  */
-export const PostInvitationsAccept = Endpoint.make("POST /api/invitations/{invitationId}/accept", {
-  403: ["INVITATION_EXPIRED", "INVITATION_ALREADY_ACCEPTED", "RECIPIENT_ALIAS_MISMATCH", "INVITATION_REVOKED"]
-})
+export const PostInvitationsAccept = /*#__PURE__*/ Endpoint.make(
+  "POST /api/invitations/{invitationId}/accept",
+  { 403: ["INVITATION_EXPIRED", "INVITATION_ALREADY_ACCEPTED", "RECIPIENT_ALIAS_MISMATCH", "INVITATION_REVOKED"] },
+  { payload: /*#__PURE__*/ payload({ code: "string", accountId: "string" }) }
+)
 
 /**
  * Revoke Invitation: `POST /api/invitations/{invitationId}/revoke` (docs page `invitations`).
@@ -929,7 +1177,7 @@ export const PostInvitationsAccept = Endpoint.make("POST /api/invitations/{invit
  *
  * @category endpoints
  */
-export const PostInvitationsRevoke = Endpoint.make("POST /api/invitations/{invitationId}/revoke", {
+export const PostInvitationsRevoke = /*#__PURE__*/ Endpoint.make("POST /api/invitations/{invitationId}/revoke", {
   403: ["INVITATION_EXPIRED", "INVITATION_ACCEPTED"]
 })
 
@@ -942,13 +1190,28 @@ export const PostInvitationsRevoke = Endpoint.make("POST /api/invitations/{invit
  * @category endpoints
  * @deprecated Centrapay marks this endpoint deprecated.
  */
-export const PostPaymentsRequestsCreate = Endpoint.make(
+export const PostPaymentsRequestsCreate = /*#__PURE__*/ Endpoint.make(
   "POST /payments/api/requests.create",
   {
     400: ["CHECKSUM_FAILED"],
     403: ["PATRON_CODE_INVALID", "MERCHANT_CONFIGURATION_NOT_FOUND", "NO_AVAILABLE_PAYMENT_OPTIONS"]
   },
-  { deprecated: true }
+  {
+    deprecated: true,
+    payload: /*#__PURE__*/ payload({
+      amount: "number",
+      asset: "string",
+      merchantId: "string",
+      clientId: "string?",
+      description: "string?",
+      externalReference: "string?",
+      notifyUrl: "string?",
+      patronCode: "string?",
+      paymentExpirySeconds: "string?",
+      terminalId: "string?",
+      deviceId: "string?"
+    })
+  }
 )
 
 /**
@@ -958,7 +1221,11 @@ export const PostPaymentsRequestsCreate = Endpoint.make(
  * @category endpoints
  * @deprecated Centrapay marks this endpoint deprecated.
  */
-export const GetPaymentsRequestsInfo = Endpoint.make("GET /payments/api/requests.info", {}, { deprecated: true })
+export const GetPaymentsRequestsInfo = /*#__PURE__*/ Endpoint.make(
+  "GET /payments/api/requests.info",
+  {},
+  { deprecated: true }
+)
 
 /**
  * Pay a Payment Request: `POST /payments/api/requests.pay` (docs page `legacy-payment-requests`).
@@ -969,7 +1236,7 @@ export const GetPaymentsRequestsInfo = Endpoint.make("GET /payments/api/requests
  * @category endpoints
  * @deprecated Centrapay marks this endpoint deprecated.
  */
-export const PostPaymentsRequestsPay = Endpoint.make(
+export const PostPaymentsRequestsPay = /*#__PURE__*/ Endpoint.make(
   "POST /payments/api/requests.pay",
   {
     403: [
@@ -984,7 +1251,10 @@ export const PostPaymentsRequestsPay = Endpoint.make(
       "ASSET_REDEMPTION_DENIED"
     ]
   },
-  { deprecated: true }
+  {
+    deprecated: true,
+    payload: /*#__PURE__*/ payload({ requestId: "string", ledger: "string", authorization: "string" })
+  }
 )
 
 /**
@@ -996,10 +1266,10 @@ export const PostPaymentsRequestsPay = Endpoint.make(
  * @category endpoints
  * @deprecated Centrapay marks this endpoint deprecated.
  */
-export const PostPaymentsRequestsCancel = Endpoint.make(
+export const PostPaymentsRequestsCancel = /*#__PURE__*/ Endpoint.make(
   "POST /payments/api/requests.cancel",
   { 400: ["REQUEST_NOT_FOUND", "REQUEST_EXPIRED"], 404: ["REQUEST_PAID"] },
-  { deprecated: true }
+  { deprecated: true, payload: /*#__PURE__*/ payload({ requestId: "string" }) }
 )
 
 /**
@@ -1011,10 +1281,10 @@ export const PostPaymentsRequestsCancel = Endpoint.make(
  * @category endpoints
  * @deprecated Centrapay marks this endpoint deprecated.
  */
-export const PostPaymentsRequestsVoid = Endpoint.make(
+export const PostPaymentsRequestsVoid = /*#__PURE__*/ Endpoint.make(
   "POST /payments/api/requests.void",
   { 400: ["REQUEST_NOT_FOUND", "REQUEST_EXPIRED"], 404: ["REQUEST_PAID"] },
-  { deprecated: true }
+  { deprecated: true, payload: /*#__PURE__*/ payload({ requestId: "string" }) }
 )
 
 /**
@@ -1027,7 +1297,7 @@ export const PostPaymentsRequestsVoid = Endpoint.make(
  * @category endpoints
  * @deprecated Centrapay marks this endpoint deprecated.
  */
-export const PostPaymentsTransactionsRefund = Endpoint.make(
+export const PostPaymentsTransactionsRefund = /*#__PURE__*/ Endpoint.make(
   "POST /payments/api/transactions.refund",
   {
     400: ["ALREADY_REFUNDED", "INVALID_AMOUNT", "REPEAT_REFERENCE"],
@@ -1039,7 +1309,10 @@ export const PostPaymentsTransactionsRefund = Endpoint.make(
       "REFUND_DECLINED"
     ]
   },
-  { deprecated: true }
+  {
+    deprecated: true,
+    payload: /*#__PURE__*/ payload({ transactionId: "string", amount: "string", externalReference: "string?" })
+  }
 )
 
 /**
@@ -1050,7 +1323,7 @@ export const PostPaymentsTransactionsRefund = Endpoint.make(
  *
  * @category endpoints
  */
-export const PostLoyaltyProgramsMemberships = Endpoint.make(
+export const PostLoyaltyProgramsMemberships = /*#__PURE__*/ Endpoint.make(
   "POST /api/loyalty-programs/{loyaltyProgramId}/memberships",
   {
     403: [
@@ -1059,7 +1332,8 @@ export const PostLoyaltyProgramsMemberships = Endpoint.make(
       "LOYALTY_PROGRAM_INACTIVE",
       "JOIN_CONDITIONS_NOT_MET"
     ]
-  }
+  },
+  { payload: /*#__PURE__*/ payload({ accountId: "string" }) }
 )
 
 /**
@@ -1069,7 +1343,7 @@ export const PostLoyaltyProgramsMemberships = Endpoint.make(
  *
  * @category endpoints
  */
-export const GetLoyaltyProgramsMemberships = Endpoint.make(
+export const GetLoyaltyProgramsMemberships = /*#__PURE__*/ Endpoint.make(
   "GET /api/loyalty-programs/{loyaltyProgramId}/memberships",
   {}
 )
@@ -1080,7 +1354,19 @@ export const GetLoyaltyProgramsMemberships = Endpoint.make(
  *
  * @category endpoints
  */
-export const PostLoyaltyPrograms = Endpoint.make("POST /api/loyalty-programs", { 403: ["INVALID_ACCOUNT_TYPE"] })
+export const PostLoyaltyPrograms = /*#__PURE__*/ Endpoint.make(
+  "POST /api/loyalty-programs",
+  { 403: ["INVALID_ACCOUNT_TYPE"] },
+  {
+    payload: /*#__PURE__*/ payload({
+      name: "string",
+      accountId: "string",
+      description: "string?",
+      mediaUploadId: "string?",
+      joinConditions: "array?"
+    })
+  }
+)
 
 /**
  * List Loyalty Programs by Account Id: `GET /api/accounts/{accountId}/loyalty-programs` (docs page
@@ -1088,7 +1374,10 @@ export const PostLoyaltyPrograms = Endpoint.make("POST /api/loyalty-programs", {
  *
  * @category endpoints
  */
-export const GetAccountsLoyaltyPrograms = Endpoint.make("GET /api/accounts/{accountId}/loyalty-programs", {})
+export const GetAccountsLoyaltyPrograms = /*#__PURE__*/ Endpoint.make(
+  "GET /api/accounts/{accountId}/loyalty-programs",
+  {}
+)
 
 /**
  * Get Loyalty Program: `GET /api/loyalty-programs/{loyaltyProgramId}` (docs page `loyalty-programs`).
@@ -1096,7 +1385,10 @@ export const GetAccountsLoyaltyPrograms = Endpoint.make("GET /api/accounts/{acco
  *
  * @category endpoints
  */
-export const GetLoyaltyProgramsByLoyaltyProgramId = Endpoint.make("GET /api/loyalty-programs/{loyaltyProgramId}", {})
+export const GetLoyaltyProgramsByLoyaltyProgramId = /*#__PURE__*/ Endpoint.make(
+  "GET /api/loyalty-programs/{loyaltyProgramId}",
+  {}
+)
 
 /**
  * Activate Loyalty Program: `POST /api/loyalty-programs/{loyaltyProgramId}` (docs page
@@ -1104,7 +1396,10 @@ export const GetLoyaltyProgramsByLoyaltyProgramId = Endpoint.make("GET /api/loya
  *
  * @category endpoints
  */
-export const PostLoyaltyProgramsByLoyaltyProgramId = Endpoint.make("POST /api/loyalty-programs/{loyaltyProgramId}", {})
+export const PostLoyaltyProgramsByLoyaltyProgramId = /*#__PURE__*/ Endpoint.make(
+  "POST /api/loyalty-programs/{loyaltyProgramId}",
+  {}
+)
 
 /**
  * Set Visibility for Loyalty Program: `PUT /api/loyalty-programs/{id}/visibility` (docs page
@@ -1112,7 +1407,11 @@ export const PostLoyaltyProgramsByLoyaltyProgramId = Endpoint.make("POST /api/lo
  *
  * @category endpoints
  */
-export const PutLoyaltyProgramsVisibility = Endpoint.make("PUT /api/loyalty-programs/{id}/visibility", {})
+export const PutLoyaltyProgramsVisibility = /*#__PURE__*/ Endpoint.make(
+  "PUT /api/loyalty-programs/{id}/visibility",
+  {},
+  { payload: /*#__PURE__*/ payload({ visibility: "string" }) }
+)
 
 /**
  * Create or Update Managed Integration: `PUT /api/managed-integrations/{type}/{externalId}` (docs page
@@ -1121,10 +1420,11 @@ export const PutLoyaltyProgramsVisibility = Endpoint.make("PUT /api/loyalty-prog
  *
  * @category endpoints
  */
-export const PutManagedIntegrationsByExternalId = Endpoint.make("PUT /api/managed-integrations/{type}/{externalId}", {
-  400: ["INVALID_PARAMS"],
-  403: ["MERCHANT_LIVENESS_MISMATCH", "MERCHANT_NOT_FOUND"]
-})
+export const PutManagedIntegrationsByExternalId = /*#__PURE__*/ Endpoint.make(
+  "PUT /api/managed-integrations/{type}/{externalId}",
+  { 400: ["INVALID_PARAMS"], 403: ["MERCHANT_LIVENESS_MISMATCH", "MERCHANT_NOT_FOUND"] },
+  { payload: /*#__PURE__*/ payload({ enabled: "boolean", params: "object", test: "boolean?" }) }
+)
 
 /**
  * Get Managed Integration: `GET /api/managed-integrations/{type}/{externalId}` (docs page
@@ -1132,7 +1432,10 @@ export const PutManagedIntegrationsByExternalId = Endpoint.make("PUT /api/manage
  *
  * @category endpoints
  */
-export const GetManagedIntegrationsByExternalId = Endpoint.make("GET /api/managed-integrations/{type}/{externalId}", {})
+export const GetManagedIntegrationsByExternalId = /*#__PURE__*/ Endpoint.make(
+  "GET /api/managed-integrations/{type}/{externalId}",
+  {}
+)
 
 /**
  * List Managed Integration: `GET /api/accounts/{accountId}/managed-integrations` (docs page
@@ -1140,15 +1443,19 @@ export const GetManagedIntegrationsByExternalId = Endpoint.make("GET /api/manage
  *
  * @category endpoints
  */
-export const GetAccountsManagedIntegrations = Endpoint.make("GET /api/accounts/{accountId}/managed-integrations", {})
+export const GetAccountsManagedIntegrations = /*#__PURE__*/ Endpoint.make(
+  "GET /api/accounts/{accountId}/managed-integrations",
+  {}
+)
 
 /**
  * Create a Media Upload: `POST /api/media-uploads` (docs page `media-uploads`). **Experimental.**
- * Documented errors: 403 `FILE_TYPE_INVALID`, `FILE_TOO_LARGE`.
+ * Documented errors: 403 `FILE_TYPE_INVALID`, `FILE_TOO_LARGE`. The body is `multipart/form-data`, not
+ * JSON: no payload schema.
  *
  * @category endpoints
  */
-export const PostMediaUploads = Endpoint.make("POST /api/media-uploads", {
+export const PostMediaUploads = /*#__PURE__*/ Endpoint.make("POST /api/media-uploads", {
   403: ["FILE_TYPE_INVALID", "FILE_TOO_LARGE"]
 })
 
@@ -1158,17 +1465,23 @@ export const PostMediaUploads = Endpoint.make("POST /api/media-uploads", {
  *
  * @category endpoints
  */
-export const GetMediaUploadsLocation = Endpoint.make("GET /api/media-uploads/{mediaUploadId}/location", {})
+export const GetMediaUploadsLocation = /*#__PURE__*/ Endpoint.make(
+  "GET /api/media-uploads/{mediaUploadId}/location",
+  {}
+)
 
 /**
  * Create Merchant Config: `POST /api/merchants/{merchantId}/configs` (docs page `merchant-configs`).
  * Documented errors: 403 `INVALID_WALLET_TYPE`, `LIVENESS_MISMATCH`, `COLLECTIONS_INVALID`.
+ * Experimental fields: `allowedRedirectUrls`.
  *
  * @category endpoints
  */
-export const PostMerchantsConfigs = Endpoint.make("POST /api/merchants/{merchantId}/configs", {
-  403: ["INVALID_WALLET_TYPE", "LIVENESS_MISMATCH", "COLLECTIONS_INVALID"]
-})
+export const PostMerchantsConfigs = /*#__PURE__*/ Endpoint.make(
+  "POST /api/merchants/{merchantId}/configs",
+  { 403: ["INVALID_WALLET_TYPE", "LIVENESS_MISMATCH", "COLLECTIONS_INVALID"] },
+  { payload: /*#__PURE__*/ payload({ paymentOptions: "array", allowedRedirectUrls: "array?" }) }
+)
 
 /**
  * Get Merchant Config by Id: `GET /api/merchant-configs/{configId}` (docs page `merchant-configs`). No
@@ -1176,7 +1489,7 @@ export const PostMerchantsConfigs = Endpoint.make("POST /api/merchants/{merchant
  *
  * @category endpoints
  */
-export const GetMerchantConfigsByConfigId = Endpoint.make("GET /api/merchant-configs/{configId}", {})
+export const GetMerchantConfigsByConfigId = /*#__PURE__*/ Endpoint.make("GET /api/merchant-configs/{configId}", {})
 
 /**
  * List Merchant Configs: `GET /api/merchants/{merchantId}/configs` (docs page `merchant-configs`). No
@@ -1184,18 +1497,20 @@ export const GetMerchantConfigsByConfigId = Endpoint.make("GET /api/merchant-con
  *
  * @category endpoints
  */
-export const GetMerchantsConfigs = Endpoint.make("GET /api/merchants/{merchantId}/configs", {})
+export const GetMerchantsConfigs = /*#__PURE__*/ Endpoint.make("GET /api/merchants/{merchantId}/configs", {})
 
 /**
  * Update Merchant Config: `PUT /api/merchants/{merchantId}/configs/{configId}` (docs page
  * `merchant-configs`). Documented errors: 403 `INVALID_WALLET_TYPE`, `LIVENESS_MISMATCH`,
- * `COLLECTIONS_INVALID`.
+ * `COLLECTIONS_INVALID`. Experimental fields: `allowedRedirectUrls`.
  *
  * @category endpoints
  */
-export const PutMerchantsConfigsByConfigId = Endpoint.make("PUT /api/merchants/{merchantId}/configs/{configId}", {
-  403: ["INVALID_WALLET_TYPE", "LIVENESS_MISMATCH", "COLLECTIONS_INVALID"]
-})
+export const PutMerchantsConfigsByConfigId = /*#__PURE__*/ Endpoint.make(
+  "PUT /api/merchants/{merchantId}/configs/{configId}",
+  { 403: ["INVALID_WALLET_TYPE", "LIVENESS_MISMATCH", "COLLECTIONS_INVALID"] },
+  { payload: /*#__PURE__*/ payload({ paymentOptions: "array", allowedRedirectUrls: "array?" }) }
+)
 
 /**
  * Get Merchant Config: `GET /api/merchants/{merchantId}/configs/{configId}` (docs page
@@ -1204,7 +1519,7 @@ export const PutMerchantsConfigsByConfigId = Endpoint.make("PUT /api/merchants/{
  * @category endpoints
  * @deprecated Centrapay marks this endpoint deprecated.
  */
-export const GetMerchantsConfigsByConfigId = Endpoint.make(
+export const GetMerchantsConfigsByConfigId = /*#__PURE__*/ Endpoint.make(
   "GET /api/merchants/{merchantId}/configs/{configId}",
   {},
   { deprecated: true }
@@ -1216,9 +1531,22 @@ export const GetMerchantsConfigsByConfigId = Endpoint.make(
  *
  * @category endpoints
  */
-export const PostMerchants = Endpoint.make("POST /api/merchants", {
-  403: ["BANK_ACCOUNT_MISMATCH", "ACCOUNT_REGION_MISMATCH"]
-})
+export const PostMerchants = /*#__PURE__*/ Endpoint.make(
+  "POST /api/merchants",
+  { 403: ["BANK_ACCOUNT_MISMATCH", "ACCOUNT_REGION_MISMATCH"] },
+  {
+    payload: /*#__PURE__*/ payload({
+      accountId: "string",
+      name: "string",
+      country: "string",
+      test: "boolean",
+      settlementConfig: "object?",
+      type: "string?",
+      location: "unknown?",
+      categoryCode: "string?"
+    })
+  }
+)
 
 /**
  * Get Merchant: `GET /api/merchants/{merchantId}` (docs page `merchants`). No documented errors: the
@@ -1226,7 +1554,7 @@ export const PostMerchants = Endpoint.make("POST /api/merchants", {
  *
  * @category endpoints
  */
-export const GetMerchantsByMerchantId = Endpoint.make("GET /api/merchants/{merchantId}", {})
+export const GetMerchantsByMerchantId = /*#__PURE__*/ Endpoint.make("GET /api/merchants/{merchantId}", {})
 
 /**
  * List Merchants for Account: `GET /api/accounts/{accountId}/merchants` (docs page `merchants`). No
@@ -1234,7 +1562,7 @@ export const GetMerchantsByMerchantId = Endpoint.make("GET /api/merchants/{merch
  *
  * @category endpoints
  */
-export const GetAccountsMerchants = Endpoint.make("GET /api/accounts/{accountId}/merchants", {})
+export const GetAccountsMerchants = /*#__PURE__*/ Endpoint.make("GET /api/accounts/{accountId}/merchants", {})
 
 /**
  * Update Merchant: `PUT /api/merchants/{merchantId}` (docs page `merchants`). Documented errors: 403
@@ -1242,9 +1570,18 @@ export const GetAccountsMerchants = Endpoint.make("GET /api/accounts/{accountId}
  *
  * @category endpoints
  */
-export const PutMerchantsByMerchantId = Endpoint.make("PUT /api/merchants/{merchantId}", {
-  403: ["BANK_ACCOUNT_MISMATCH"]
-})
+export const PutMerchantsByMerchantId = /*#__PURE__*/ Endpoint.make(
+  "PUT /api/merchants/{merchantId}",
+  { 403: ["BANK_ACCOUNT_MISMATCH"] },
+  {
+    payload: /*#__PURE__*/ payload({
+      name: "string?",
+      settlementConfig: "object?",
+      location: "unknown?",
+      categoryCode: "string?"
+    })
+  }
+)
 
 /**
  * Set Merchant Onboarding Status: `POST /api/merchants/{merchantId}/set-onboarding-status` (docs page
@@ -1252,9 +1589,10 @@ export const PutMerchantsByMerchantId = Endpoint.make("PUT /api/merchants/{merch
  *
  * @category endpoints
  */
-export const PostMerchantsSetOnboardingStatus = Endpoint.make(
+export const PostMerchantsSetOnboardingStatus = /*#__PURE__*/ Endpoint.make(
   "POST /api/merchants/{merchantId}/set-onboarding-status",
-  {}
+  {},
+  { payload: /*#__PURE__*/ payload({ onboardingStatus: "string", onboardingStatusReason: "string?" }) }
 )
 
 /**
@@ -1263,7 +1601,11 @@ export const PostMerchantsSetOnboardingStatus = Endpoint.make(
  *
  * @category endpoints
  */
-export const PostMerchantsMetadata = Endpoint.make("POST /api/merchants/{merchantId}/metadata", {})
+export const PostMerchantsMetadata = /*#__PURE__*/ Endpoint.make(
+  "POST /api/merchants/{merchantId}/metadata",
+  {},
+  { payload: /*#__PURE__*/ payload({ metadata: "object" }) }
+)
 
 /**
  * Search Merchants: `GET /api/merchants/search` (docs page `merchants`). No documented errors: the
@@ -1271,7 +1613,7 @@ export const PostMerchantsMetadata = Endpoint.make("POST /api/merchants/{merchan
  *
  * @category endpoints
  */
-export const GetMerchantsSearch = Endpoint.make("GET /api/merchants/search", {})
+export const GetMerchantsSearch = /*#__PURE__*/ Endpoint.make("GET /api/merchants/search", {})
 
 /**
  * List Merchants: `GET /api/merchants` (docs page `merchants`). **Deprecated.** No documented errors:
@@ -1280,7 +1622,7 @@ export const GetMerchantsSearch = Endpoint.make("GET /api/merchants/search", {})
  * @category endpoints
  * @deprecated Centrapay marks this endpoint deprecated.
  */
-export const GetMerchants = Endpoint.make("GET /api/merchants", {}, { deprecated: true })
+export const GetMerchants = /*#__PURE__*/ Endpoint.make("GET /api/merchants", {}, { deprecated: true })
 
 /**
  * Create an Onboarding Request: `POST /api/businesses/onboard` (docs page `onboarding`). Documented
@@ -1289,11 +1631,30 @@ export const GetMerchants = Endpoint.make("GET /api/merchants", {}, { deprecated
  *
  * @category endpoints
  */
-export const PostBusinessesOnboard = Endpoint.make("POST /api/businesses/onboard", {
-  400: ["Bad Request"],
-  401: ["Unauthorized"],
-  403: ["DUPLICATE_EXTERNAL_ID", "INVALID_ASSET_PROGRAM", "INVALID_SALES_CHANNEL"]
-})
+export const PostBusinessesOnboard = /*#__PURE__*/ Endpoint.make(
+  "POST /api/businesses/onboard",
+  {
+    400: ["Bad Request"],
+    401: ["Unauthorized"],
+    403: ["DUPLICATE_EXTERNAL_ID", "INVALID_ASSET_PROGRAM", "INVALID_SALES_CHANNEL"]
+  },
+  {
+    payload: /*#__PURE__*/ payload({
+      nzbn: "string?",
+      legalName: "string",
+      tradingName: "string?",
+      location: "object?",
+      contactEmail: "string",
+      contactName: "string?",
+      externalId: "string?",
+      taxNumber: "object?",
+      merchant: "object",
+      assetProgram: "object",
+      salesChannels: "array?",
+      metadata: "object?"
+    })
+  }
+)
 
 /**
  * Get an Onboarding Request: `GET /api/businesses/onboard/{id}` (docs page `onboarding`). No
@@ -1301,7 +1662,7 @@ export const PostBusinessesOnboard = Endpoint.make("POST /api/businesses/onboard
  *
  * @category endpoints
  */
-export const GetBusinessesOnboardById = Endpoint.make("GET /api/businesses/onboard/{id}", {})
+export const GetBusinessesOnboardById = /*#__PURE__*/ Endpoint.make("GET /api/businesses/onboard/{id}", {})
 
 /**
  * `GET /api/examples` (docs page `pagination`). No documented errors: the general status table
@@ -1309,7 +1670,7 @@ export const GetBusinessesOnboardById = Endpoint.make("GET /api/businesses/onboa
  *
  * @category endpoints
  */
-export const GetExamples = Endpoint.make("GET /api/examples", {})
+export const GetExamples = /*#__PURE__*/ Endpoint.make("GET /api/examples", {})
 
 /**
  * Create Patron Code: `POST /api/patron-codes` (docs page `patron-codes`). No documented errors: the
@@ -1317,7 +1678,7 @@ export const GetExamples = Endpoint.make("GET /api/examples", {})
  *
  * @category endpoints
  */
-export const PostPatronCodes = Endpoint.make("POST /api/patron-codes", {})
+export const PostPatronCodes = /*#__PURE__*/ Endpoint.make("POST /api/patron-codes", {})
 
 /**
  * Get Patron Code: `GET /api/patron-codes/{patronCodeId}` (docs page `patron-codes`). No documented
@@ -1325,7 +1686,7 @@ export const PostPatronCodes = Endpoint.make("POST /api/patron-codes", {})
  *
  * @category endpoints
  */
-export const GetPatronCodesByPatronCodeId = Endpoint.make("GET /api/patron-codes/{patronCodeId}", {})
+export const GetPatronCodesByPatronCodeId = /*#__PURE__*/ Endpoint.make("GET /api/patron-codes/{patronCodeId}", {})
 
 /**
  * Get Patron Code By Barcode: `GET /api/patron-codes/barcode/{barcode}` (docs page `patron-codes`).
@@ -1333,7 +1694,7 @@ export const GetPatronCodesByPatronCodeId = Endpoint.make("GET /api/patron-codes
  *
  * @category endpoints
  */
-export const GetPatronCodesBarcodeByBarcode = Endpoint.make("GET /api/patron-codes/barcode/{barcode}", {
+export const GetPatronCodesBarcodeByBarcode = /*#__PURE__*/ Endpoint.make("GET /api/patron-codes/barcode/{barcode}", {
   400: ["CHECKSUM_FAILED"],
   403: ["PATRON_CODE_INVALID"]
 })
@@ -1345,7 +1706,7 @@ export const GetPatronCodesBarcodeByBarcode = Endpoint.make("GET /api/patron-cod
  *
  * @category endpoints
  */
-export const GetPatronCodesExternalIdByExternalId = Endpoint.make(
+export const GetPatronCodesExternalIdByExternalId = /*#__PURE__*/ Endpoint.make(
   "GET /api/patron-codes/{namespace}/external-id/{externalId}",
   { 403: ["PATRON_CODE_INVALID"] }
 )
@@ -1356,9 +1717,11 @@ export const GetPatronCodesExternalIdByExternalId = Endpoint.make(
  *
  * @category endpoints
  */
-export const PostPatronCodesMetadata = Endpoint.make("POST /api/patron-codes/{patronCodeId}/metadata", {
-  403: ["PATRON_CODE_INVALID"]
-})
+export const PostPatronCodesMetadata = /*#__PURE__*/ Endpoint.make(
+  "POST /api/patron-codes/{patronCodeId}/metadata",
+  { 403: ["PATRON_CODE_INVALID"] },
+  { payload: /*#__PURE__*/ payload({ metadata: "object" }) }
+)
 
 /**
  * Get Payment Link: `GET /api/payment-links/{paymentLinkId}/` (docs page `payment-links`).
@@ -1366,7 +1729,7 @@ export const PostPatronCodesMetadata = Endpoint.make("POST /api/patron-codes/{pa
  *
  * @category endpoints
  */
-export const GetPaymentLinks = Endpoint.make("GET /api/payment-links/{paymentLinkId}/", {})
+export const GetPaymentLinks = /*#__PURE__*/ Endpoint.make("GET /api/payment-links/{paymentLinkId}/", {})
 
 /**
  * Get Payment Link Summary: `GET /api/payment-links/{paymentLinkId}/summary` (docs page
@@ -1374,7 +1737,7 @@ export const GetPaymentLinks = Endpoint.make("GET /api/payment-links/{paymentLin
  *
  * @category endpoints
  */
-export const GetPaymentLinksSummary = Endpoint.make("GET /api/payment-links/{paymentLinkId}/summary", {})
+export const GetPaymentLinksSummary = /*#__PURE__*/ Endpoint.make("GET /api/payment-links/{paymentLinkId}/summary", {})
 
 /**
  * List Payment Links: `GET /merchants/{merchantId}/payment-links` (docs page `payment-links`).
@@ -1382,7 +1745,7 @@ export const GetPaymentLinksSummary = Endpoint.make("GET /api/payment-links/{pay
  *
  * @category endpoints
  */
-export const GetMerchantsPaymentLinks = Endpoint.make("GET /merchants/{merchantId}/payment-links", {})
+export const GetMerchantsPaymentLinks = /*#__PURE__*/ Endpoint.make("GET /merchants/{merchantId}/payment-links", {})
 
 /**
  * Archive Payment Link: `POST /merchants/{merchantId}/archive` (docs page `payment-links`).
@@ -1390,7 +1753,7 @@ export const GetMerchantsPaymentLinks = Endpoint.make("GET /merchants/{merchantI
  *
  * @category endpoints
  */
-export const PostMerchantsArchive = Endpoint.make("POST /merchants/{merchantId}/archive", {})
+export const PostMerchantsArchive = /*#__PURE__*/ Endpoint.make("POST /merchants/{merchantId}/archive", {})
 
 /**
  * Get a Payment Request: `GET /api/payment-requests/{paymentRequestId}` (docs page
@@ -1398,7 +1761,10 @@ export const PostMerchantsArchive = Endpoint.make("POST /merchants/{merchantId}/
  *
  * @category endpoints
  */
-export const GetPaymentRequestsByPaymentRequestId = Endpoint.make("GET /api/payment-requests/{paymentRequestId}", {})
+export const GetPaymentRequestsByPaymentRequestId = /*#__PURE__*/ Endpoint.make(
+  "GET /api/payment-requests/{paymentRequestId}",
+  {}
+)
 
 /**
  * Get a Payment Request by Short Code: `GET /api/payment-requests/short-code/{shortCode}` (docs page
@@ -1406,7 +1772,7 @@ export const GetPaymentRequestsByPaymentRequestId = Endpoint.make("GET /api/paym
  *
  * @category endpoints
  */
-export const GetPaymentRequestsShortCodeByShortCode = Endpoint.make(
+export const GetPaymentRequestsShortCodeByShortCode = /*#__PURE__*/ Endpoint.make(
   "GET /api/payment-requests/short-code/{shortCode}",
   { 400: ["CHECKSUM_FAILED"] }
 )
@@ -1417,7 +1783,7 @@ export const GetPaymentRequestsShortCodeByShortCode = Endpoint.make(
  *
  * @category endpoints
  */
-export const GetMePatronCodePaymentRequest = Endpoint.make("GET /api/me/patron-code-payment-request", {})
+export const GetMePatronCodePaymentRequest = /*#__PURE__*/ Endpoint.make("GET /api/me/patron-code-payment-request", {})
 
 /**
  * Get a Payment Request by Connection Id: `GET /api/connections/{connectionId}/latest-payment-request`
@@ -1425,7 +1791,7 @@ export const GetMePatronCodePaymentRequest = Endpoint.make("GET /api/me/patron-c
  *
  * @category endpoints
  */
-export const GetConnectionsLatestPaymentRequest = Endpoint.make(
+export const GetConnectionsLatestPaymentRequest = /*#__PURE__*/ Endpoint.make(
   "GET /api/connections/{connectionId}/latest-payment-request",
   {}
 )
@@ -1436,7 +1802,7 @@ export const GetConnectionsLatestPaymentRequest = Endpoint.make(
  *
  * @category endpoints
  */
-export const GetPaymentRequestsExternalRefByExternalRef = Endpoint.make(
+export const GetPaymentRequestsExternalRefByExternalRef = /*#__PURE__*/ Endpoint.make(
   "GET /api/payment-requests/external-ref/{externalRef}",
   {}
 )
@@ -1447,7 +1813,10 @@ export const GetPaymentRequestsExternalRefByExternalRef = Endpoint.make(
  *
  * @category endpoints
  */
-export const GetPaymentRequestsSummary = Endpoint.make("GET /api/payment-requests/{paymentRequestId}/summary", {})
+export const GetPaymentRequestsSummary = /*#__PURE__*/ Endpoint.make(
+  "GET /api/payment-requests/{paymentRequestId}/summary",
+  {}
+)
 
 /**
  * Pay a Payment Request: `POST /api/payment-requests/{paymentRequestId}/pay` (docs page
@@ -1457,21 +1826,37 @@ export const GetPaymentRequestsSummary = Endpoint.make("GET /api/payment-request
  *
  * @category endpoints
  */
-export const PostPaymentRequestsPay = Endpoint.make("POST /api/payment-requests/{paymentRequestId}/pay", {
-  403: [
-    "INVALID_ASSET_TYPE",
-    "REQUEST_EXPIRED",
-    "REQUEST_PAID",
-    "REQUEST_CANCELLED",
-    "INACTIVE_ASSET",
-    "INVALID_MERCHANT_CONFIG",
-    "QUOTA_EXCEEDED",
-    "INSUFFICIENT_ASSET_VALUE",
-    "ASSET_REDEMPTION_DENIED",
-    "PAYMENT_DECLINED",
-    "PAYMENT_UNCONFIRMED"
-  ]
-})
+export const PostPaymentRequestsPay = /*#__PURE__*/ Endpoint.make(
+  "POST /api/payment-requests/{paymentRequestId}/pay",
+  {
+    403: [
+      "INVALID_ASSET_TYPE",
+      "REQUEST_EXPIRED",
+      "REQUEST_PAID",
+      "REQUEST_CANCELLED",
+      "INACTIVE_ASSET",
+      "INVALID_MERCHANT_CONFIG",
+      "QUOTA_EXCEEDED",
+      "INSUFFICIENT_ASSET_VALUE",
+      "ASSET_REDEMPTION_DENIED",
+      "PAYMENT_DECLINED",
+      "PAYMENT_UNCONFIRMED"
+    ]
+  },
+  {
+    payload: /*#__PURE__*/ payload({
+      assetType: "string",
+      idempotencyKey: "string",
+      assetId: "string?",
+      transactionId: "string?",
+      authorization: "string?",
+      mode: "string?",
+      amount: "string?",
+      externalPaymentRef: "string?",
+      lineItems: "array?"
+    })
+  }
+)
 
 /**
  * Refund a Payment Request: `POST /api/payment-requests/{paymentRequestId}/refund` (docs page
@@ -1482,22 +1867,35 @@ export const PostPaymentRequestsPay = Endpoint.make("POST /api/payment-requests/
  *
  * @category endpoints
  */
-export const PostPaymentRequestsRefund = Endpoint.make("POST /api/payment-requests/{paymentRequestId}/refund", {
-  400: ["LINE_ITEMS_SUM_CHECK_FAILED"],
-  403: [
-    "NOT_PAID",
-    "ALREADY_REFUNDED",
-    "INVALID_AMOUNT",
-    "REPEAT_REFERENCE",
-    "PARTIAL_REFUNDS_NOT_ALLOWED",
-    "INACTIVE_ASSET",
-    "REFUND_NOT_SUPPORTED",
-    "REFUND_WINDOW_EXCEEDED",
-    "PRE_AUTH_PENDING",
-    "CONFIRMATION_NOT_FOUND",
-    "REFUND_DECLINED"
-  ]
-})
+export const PostPaymentRequestsRefund = /*#__PURE__*/ Endpoint.make(
+  "POST /api/payment-requests/{paymentRequestId}/refund",
+  {
+    400: ["LINE_ITEMS_SUM_CHECK_FAILED"],
+    403: [
+      "NOT_PAID",
+      "ALREADY_REFUNDED",
+      "INVALID_AMOUNT",
+      "REPEAT_REFERENCE",
+      "PARTIAL_REFUNDS_NOT_ALLOWED",
+      "INACTIVE_ASSET",
+      "REFUND_NOT_SUPPORTED",
+      "REFUND_WINDOW_EXCEEDED",
+      "PRE_AUTH_PENDING",
+      "CONFIRMATION_NOT_FOUND",
+      "REFUND_DECLINED"
+    ]
+  },
+  {
+    payload: /*#__PURE__*/ payload({
+      value: "monetary",
+      externalRef: "string",
+      invoiceRef: "string?",
+      confirmationIdempotencyKey: "string?",
+      lineItems: "array?",
+      merchantConfigId: "string?"
+    })
+  }
+)
 
 /**
  * Void a Payment Request: `POST /api/payment-requests/{paymentRequestId}/void` (docs page
@@ -1507,17 +1905,20 @@ export const PostPaymentRequestsRefund = Endpoint.make("POST /api/payment-reques
  *
  * @category endpoints
  */
-export const PostPaymentRequestsVoid = Endpoint.make("POST /api/payment-requests/{paymentRequestId}/void", {
-  403: [
-    "VOID_WINDOW_EXCEEDED",
-    "ALREADY_REFUNDED",
-    "REPEAT_REFERENCE",
-    "INACTIVE_ASSET",
-    "REFUND_NOT_SUPPORTED",
-    "REQUEST_EXPIRED",
-    "PRE_AUTH_ALREADY_CONFIRMED"
-  ]
-})
+export const PostPaymentRequestsVoid = /*#__PURE__*/ Endpoint.make(
+  "POST /api/payment-requests/{paymentRequestId}/void",
+  {
+    403: [
+      "VOID_WINDOW_EXCEEDED",
+      "ALREADY_REFUNDED",
+      "REPEAT_REFERENCE",
+      "INACTIVE_ASSET",
+      "REFUND_NOT_SUPPORTED",
+      "REQUEST_EXPIRED",
+      "PRE_AUTH_ALREADY_CONFIRMED"
+    ]
+  }
+)
 
 /**
  * Release Pre Auth funds: `POST /api/payment-requests/{paymentRequestId}/release` (docs page
@@ -1525,9 +1926,10 @@ export const PostPaymentRequestsVoid = Endpoint.make("POST /api/payment-requests
  *
  * @category endpoints
  */
-export const PostPaymentRequestsRelease = Endpoint.make("POST /api/payment-requests/{paymentRequestId}/release", {
-  403: ["INVALID_PAYMENT_REQUEST_TYPE", "PRE_AUTH_RELEASED"]
-})
+export const PostPaymentRequestsRelease = /*#__PURE__*/ Endpoint.make(
+  "POST /api/payment-requests/{paymentRequestId}/release",
+  { 403: ["INVALID_PAYMENT_REQUEST_TYPE", "PRE_AUTH_RELEASED"] }
+)
 
 /**
  * Confirm Pre Auth Payment Request: `POST /api/payment-requests/{paymentRequestId}/confirm` (docs page
@@ -1536,16 +1938,27 @@ export const PostPaymentRequestsRelease = Endpoint.make("POST /api/payment-reque
  *
  * @category endpoints
  */
-export const PostPaymentRequestsConfirm = Endpoint.make("POST /api/payment-requests/{paymentRequestId}/confirm", {
-  403: [
-    "INVALID_PAYMENT_REQUEST_TYPE",
-    "PRE_AUTH_RELEASED",
-    "PRE_AUTH_PENDING",
-    "REQUEST_CANCELLED",
-    "INVALID_AMOUNT",
-    "IDEMPOTENT_OPERATION_FAILED"
-  ]
-})
+export const PostPaymentRequestsConfirm = /*#__PURE__*/ Endpoint.make(
+  "POST /api/payment-requests/{paymentRequestId}/confirm",
+  {
+    403: [
+      "INVALID_PAYMENT_REQUEST_TYPE",
+      "PRE_AUTH_RELEASED",
+      "PRE_AUTH_PENDING",
+      "REQUEST_CANCELLED",
+      "INVALID_AMOUNT",
+      "IDEMPOTENT_OPERATION_FAILED"
+    ]
+  },
+  {
+    payload: /*#__PURE__*/ payload({
+      idempotencyKey: "string",
+      invoiceRef: "string",
+      lineItems: "array",
+      value: "monetary?"
+    })
+  }
+)
 
 /**
  * List Payment Activities for a Merchant: `GET /api/payment-activities` (docs page
@@ -1553,7 +1966,7 @@ export const PostPaymentRequestsConfirm = Endpoint.make("POST /api/payment-reque
  *
  * @category endpoints
  */
-export const GetPaymentActivities = Endpoint.make("GET /api/payment-activities", {})
+export const GetPaymentActivities = /*#__PURE__*/ Endpoint.make("GET /api/payment-activities", {})
 
 /**
  * List Payment Activities for a Payment Request: `GET
@@ -1562,7 +1975,10 @@ export const GetPaymentActivities = Endpoint.make("GET /api/payment-activities",
  *
  * @category endpoints
  */
-export const GetPaymentRequestsActivities = Endpoint.make("GET /api/payment-requests/{paymentRequestId}/activities", {})
+export const GetPaymentRequestsActivities = /*#__PURE__*/ Endpoint.make(
+  "GET /api/payment-requests/{paymentRequestId}/activities",
+  {}
+)
 
 /**
  * Accept a Payment Condition: `POST
@@ -1572,7 +1988,7 @@ export const GetPaymentRequestsActivities = Endpoint.make("GET /api/payment-requ
  *
  * @category endpoints
  */
-export const PostPaymentRequestsConditionsAccept = Endpoint.make(
+export const PostPaymentRequestsConditionsAccept = /*#__PURE__*/ Endpoint.make(
   "POST /api/payment-requests/{paymentRequestId}/conditions/{conditionId}/accept",
   { 403: ["PATRON_NOT_AUTHORIZED", "MERCHANT_NOT_AUTHORIZED", "CONDITION_ALREADY_SET"] }
 )
@@ -1585,7 +2001,7 @@ export const PostPaymentRequestsConditionsAccept = Endpoint.make(
  *
  * @category endpoints
  */
-export const PostPaymentRequestsConditionsDecline = Endpoint.make(
+export const PostPaymentRequestsConditionsDecline = /*#__PURE__*/ Endpoint.make(
   "POST /api/payment-requests/{paymentRequestId}/conditions/{conditionId}/decline",
   { 403: ["PATRON_NOT_AUTHORIZED", "MERCHANT_NOT_AUTHORIZED", "CONDITION_ALREADY_SET"] }
 )
@@ -1598,18 +2014,22 @@ export const PostPaymentRequestsConditionsDecline = Endpoint.make(
  *
  * @category endpoints
  */
-export const PostPaymentRequests = Endpoint.make("POST /api/payment-requests", {
-  400: ["LINE_ITEMS_SUM_CHECK_FAILED", "CHECKSUM_FAILED"],
-  403: [
-    "REDIRECT_URL_INVALID",
-    "PATRON_CODE_INVALID",
-    "NO_AVAILABLE_PAYMENT_OPTIONS",
-    "TOKEN_COLLECTION_NOT_FOUND",
-    "CONNECTION_NOT_FOUND",
-    "CONNECTION_MERCHANT_MISMATCH",
-    "CONNECTION_CREATED_BY_MISMATCH"
-  ]
-})
+export const PostPaymentRequests = /*#__PURE__*/ Endpoint.make(
+  "POST /api/payment-requests",
+  {
+    400: ["LINE_ITEMS_SUM_CHECK_FAILED", "CHECKSUM_FAILED"],
+    403: [
+      "REDIRECT_URL_INVALID",
+      "PATRON_CODE_INVALID",
+      "NO_AVAILABLE_PAYMENT_OPTIONS",
+      "TOKEN_COLLECTION_NOT_FOUND",
+      "CONNECTION_NOT_FOUND",
+      "CONNECTION_MERCHANT_MISMATCH",
+      "CONNECTION_CREATED_BY_MISMATCH"
+    ]
+  },
+  { payload: /*#__PURE__*/ payload({ configId: "unknown", value: "unknown" }) }
+)
 
 /**
  * Update Profile: `POST /api/me/profile/update` (docs page `profiles`). **Experimental.** No
@@ -1617,7 +2037,19 @@ export const PostPaymentRequests = Endpoint.make("POST /api/payment-requests", {
  *
  * @category endpoints
  */
-export const PostMeProfileUpdate = Endpoint.make("POST /api/me/profile/update", {})
+export const PostMeProfileUpdate = /*#__PURE__*/ Endpoint.make(
+  "POST /api/me/profile/update",
+  {},
+  {
+    payload: /*#__PURE__*/ payload({
+      givenName: "string?",
+      familyName: "string?",
+      featureUpdates: "boolean?",
+      marketingUpdates: "boolean?",
+      email: "string?"
+    })
+  }
+)
 
 /**
  * Get Profile: `GET /api/users/{userId}/profile` (docs page `profiles`). **Experimental.** No
@@ -1625,7 +2057,7 @@ export const PostMeProfileUpdate = Endpoint.make("POST /api/me/profile/update", 
  *
  * @category endpoints
  */
-export const GetUsersProfile = Endpoint.make("GET /api/users/{userId}/profile", {})
+export const GetUsersProfile = /*#__PURE__*/ Endpoint.make("GET /api/users/{userId}/profile", {})
 
 /**
  * List Promotion Memberships by Account: `GET /api/accounts/{id}/promotion-memberships` (docs page
@@ -1633,7 +2065,10 @@ export const GetUsersProfile = Endpoint.make("GET /api/users/{userId}/profile", 
  *
  * @category endpoints
  */
-export const GetAccountsPromotionMemberships = Endpoint.make("GET /api/accounts/{id}/promotion-memberships", {})
+export const GetAccountsPromotionMemberships = /*#__PURE__*/ Endpoint.make(
+  "GET /api/accounts/{id}/promotion-memberships",
+  {}
+)
 
 /**
  * Create Promotion: `POST /api/loyalty-programs/{id}/promotions` (docs page `promotions`).
@@ -1641,9 +2076,25 @@ export const GetAccountsPromotionMemberships = Endpoint.make("GET /api/accounts/
  *
  * @category endpoints
  */
-export const PostLoyaltyProgramsPromotions = Endpoint.make("POST /api/loyalty-programs/{id}/promotions", {
-  403: ["PROMOTION_REWARDS_INVALID"]
-})
+export const PostLoyaltyProgramsPromotions = /*#__PURE__*/ Endpoint.make(
+  "POST /api/loyalty-programs/{id}/promotions",
+  { 403: ["PROMOTION_REWARDS_INVALID"] },
+  {
+    payload: /*#__PURE__*/ payload({
+      name: "string",
+      summary: "string?",
+      mediaUploadId: "string?",
+      startsAt: "timestamp?",
+      endsAt: "timestamp?",
+      eventType: "string",
+      params: "object",
+      type: "string",
+      conditions: "array?",
+      description: "string?",
+      repeatable: "boolean?"
+    })
+  }
+)
 
 /**
  * Get Promotion: `GET /api/promotions/{promotionId}` (docs page `promotions`). **Experimental.** No
@@ -1651,7 +2102,7 @@ export const PostLoyaltyProgramsPromotions = Endpoint.make("POST /api/loyalty-pr
  *
  * @category endpoints
  */
-export const GetPromotionsByPromotionId = Endpoint.make("GET /api/promotions/{promotionId}", {})
+export const GetPromotionsByPromotionId = /*#__PURE__*/ Endpoint.make("GET /api/promotions/{promotionId}", {})
 
 /**
  * List Promotions by Account: `GET /api/accountId/{id}/promotions` (docs page `promotions`).
@@ -1659,7 +2110,7 @@ export const GetPromotionsByPromotionId = Endpoint.make("GET /api/promotions/{pr
  *
  * @category endpoints
  */
-export const GetAccountIdPromotions = Endpoint.make("GET /api/accountId/{id}/promotions", {})
+export const GetAccountIdPromotions = /*#__PURE__*/ Endpoint.make("GET /api/accountId/{id}/promotions", {})
 
 /**
  * List Promotions by Loyalty Program: `GET /api/loyalty-programs/{id}/promotions` (docs page
@@ -1667,7 +2118,7 @@ export const GetAccountIdPromotions = Endpoint.make("GET /api/accountId/{id}/pro
  *
  * @category endpoints
  */
-export const GetLoyaltyProgramsPromotions = Endpoint.make("GET /api/loyalty-programs/{id}/promotions", {})
+export const GetLoyaltyProgramsPromotions = /*#__PURE__*/ Endpoint.make("GET /api/loyalty-programs/{id}/promotions", {})
 
 /**
  * List Activities for Promotion: `GET /api/promotions/{promotionId}/activities` (docs page
@@ -1675,7 +2126,7 @@ export const GetLoyaltyProgramsPromotions = Endpoint.make("GET /api/loyalty-prog
  *
  * @category endpoints
  */
-export const GetPromotionsActivities = Endpoint.make("GET /api/promotions/{promotionId}/activities", {})
+export const GetPromotionsActivities = /*#__PURE__*/ Endpoint.make("GET /api/promotions/{promotionId}/activities", {})
 
 /**
  * Get Account Quotas: `GET /api/accounts/{accountId}/quotas` (docs page `quotas`). **Experimental.**
@@ -1683,7 +2134,7 @@ export const GetPromotionsActivities = Endpoint.make("GET /api/promotions/{promo
  *
  * @category endpoints
  */
-export const GetAccountsQuotas = Endpoint.make("GET /api/accounts/{accountId}/quotas", {})
+export const GetAccountsQuotas = /*#__PURE__*/ Endpoint.make("GET /api/accounts/{accountId}/quotas", {})
 
 /**
  * Create Sales Channel Membership: `POST /api/sales-channel-memberships` (docs page
@@ -1691,9 +2142,11 @@ export const GetAccountsQuotas = Endpoint.make("GET /api/accounts/{accountId}/qu
  *
  * @category endpoints
  */
-export const PostSalesChannelMemberships = Endpoint.make("POST /api/sales-channel-memberships", {
-  403: ["LIVENESS_MISMATCH"]
-})
+export const PostSalesChannelMemberships = /*#__PURE__*/ Endpoint.make(
+  "POST /api/sales-channel-memberships",
+  { 403: ["LIVENESS_MISMATCH"] },
+  { payload: /*#__PURE__*/ payload({ salesChannelId: "string", merchantId: "string" }) }
+)
 
 /**
  * Create Sales Channel: `POST /api/sales-channels` (docs page `sales-channels`). **Experimental.**
@@ -1701,7 +2154,24 @@ export const PostSalesChannelMemberships = Endpoint.make("POST /api/sales-channe
  *
  * @category endpoints
  */
-export const PostSalesChannels = Endpoint.make("POST /api/sales-channels", { 403: ["ACCOUNT_TYPE_INVALID"] })
+export const PostSalesChannels = /*#__PURE__*/ Endpoint.make(
+  "POST /api/sales-channels",
+  { 403: ["ACCOUNT_TYPE_INVALID"] },
+  {
+    payload: /*#__PURE__*/ payload({
+      name: "string",
+      type: "string",
+      accountId: "string",
+      providerSalesChannelId: "string?",
+      deviceId: "boolean?",
+      deviceModel: "boolean?",
+      deviceSerialNumber: "boolean?",
+      notificationEmail: "string?",
+      notificationFrequency: "string?",
+      notificationUrl: "string?"
+    })
+  }
+)
 
 /**
  * Decode Scanned Code: `POST /api/decode` (docs page `scanned-codes`). Documented errors: 403
@@ -1709,9 +2179,11 @@ export const PostSalesChannels = Endpoint.make("POST /api/sales-channels", { 403
  *
  * @category endpoints
  */
-export const PostDecode = Endpoint.make("POST /api/decode", {
-  403: ["UNKNOWN_CODE", "MERCHANT_CONFIG_NOT_FOUND", "INVALID_MERCHANT_CONFIG"]
-})
+export const PostDecode = /*#__PURE__*/ Endpoint.make(
+  "POST /api/decode",
+  { 403: ["UNKNOWN_CODE", "MERCHANT_CONFIG_NOT_FOUND", "INVALID_MERCHANT_CONFIG"] },
+  { payload: /*#__PURE__*/ payload({ code: "string", scannedBy: "string", merchantConfigId: "string" }) }
+)
 
 /**
  * List Settlements: `GET /api/merchants/{merchantId}/settlements` (docs page `settlements`). No
@@ -1719,7 +2191,7 @@ export const PostDecode = Endpoint.make("POST /api/decode", {
  *
  * @category endpoints
  */
-export const GetMerchantsSettlements = Endpoint.make("GET /api/merchants/{merchantId}/settlements", {})
+export const GetMerchantsSettlements = /*#__PURE__*/ Endpoint.make("GET /api/merchants/{merchantId}/settlements", {})
 
 /**
  * Create Token Collection: `POST /api/collections` (docs page `tokens`). **Experimental.** Documented
@@ -1727,7 +2199,22 @@ export const GetMerchantsSettlements = Endpoint.make("GET /api/merchants/{mercha
  *
  * @category endpoints
  */
-export const PostCollections = Endpoint.make("POST /api/collections", { 403: ["EXTERNAL_ID_ALREADY_USED"] })
+export const PostCollections = /*#__PURE__*/ Endpoint.make(
+  "POST /api/collections",
+  { 403: ["EXTERNAL_ID_ALREADY_USED"] },
+  {
+    payload: /*#__PURE__*/ payload({
+      name: "string",
+      accountId: "string",
+      tokenExpiresAfter: "object?",
+      tokenExpiresAt: "timestamp?",
+      type: "string",
+      maxValue: "monetary?",
+      mediaUploadId: "string?",
+      externalId: "string?"
+    })
+  }
+)
 
 /**
  * List Token Collections: `GET /api/accounts/{accountId}/collections` (docs page `tokens`).
@@ -1735,30 +2222,34 @@ export const PostCollections = Endpoint.make("POST /api/collections", { 403: ["E
  *
  * @category endpoints
  */
-export const GetAccountsCollections = Endpoint.make("GET /api/accounts/{accountId}/collections", {})
+export const GetAccountsCollections = /*#__PURE__*/ Endpoint.make("GET /api/accounts/{accountId}/collections", {})
 
 /**
  * Create Redemption Condition: `POST /api/collections/{collectionId}/redemption-conditions` (docs page
  * `tokens`). **Experimental.** Documented errors: 403 `INVALID_AMOUNT`,
- * `REDEMPTION_CONDITION_ALREADY_EXISTS`, `COLLECTION_INVALID_TYPE`.
+ * `REDEMPTION_CONDITION_ALREADY_EXISTS`, `COLLECTION_INVALID_TYPE`. The example sends
+ * `allowedProducts` as an array, not the documented `object`: typed unknown.
  *
  * @category endpoints
  */
-export const PostCollectionsRedemptionConditions = Endpoint.make(
+export const PostCollectionsRedemptionConditions = /*#__PURE__*/ Endpoint.make(
   "POST /api/collections/{collectionId}/redemption-conditions",
-  { 403: ["INVALID_AMOUNT", "REDEMPTION_CONDITION_ALREADY_EXISTS", "COLLECTION_INVALID_TYPE"] }
+  { 403: ["INVALID_AMOUNT", "REDEMPTION_CONDITION_ALREADY_EXISTS", "COLLECTION_INVALID_TYPE"] },
+  { payload: /*#__PURE__*/ payload({ merchantId: "string", allowedProducts: "unknown" }) }
 )
 
 /**
  * Set Allowed Products for Redemption Condition: `POST
  * /api/collections/{collectionId}/redemption-conditions/{redemptionConditionId}/set-allowed-products`
- * (docs page `tokens`). **Experimental.** Documented errors: 403 `INVALID_AMOUNT`.
+ * (docs page `tokens`). **Experimental.** Documented errors: 403 `INVALID_AMOUNT`. The example sends
+ * `allowedProducts` as an array, not the documented `object`: typed unknown.
  *
  * @category endpoints
  */
-export const PostCollectionsRedemptionConditionsSetAllowedProducts = Endpoint.make(
+export const PostCollectionsRedemptionConditionsSetAllowedProducts = /*#__PURE__*/ Endpoint.make(
   "POST /api/collections/{collectionId}/redemption-conditions/{redemptionConditionId}/set-allowed-products",
-  { 403: ["INVALID_AMOUNT"] }
+  { 403: ["INVALID_AMOUNT"] },
+  { payload: /*#__PURE__*/ payload({ allowedProducts: "unknown" }) }
 )
 
 /**
@@ -1767,15 +2258,31 @@ export const PostCollectionsRedemptionConditionsSetAllowedProducts = Endpoint.ma
  *
  * @category endpoints
  */
-export const PostTokens = Endpoint.make("POST /api/tokens", { 403: ["TOKEN_ALREADY_CREATED", "LIVENESS_MISMATCH"] })
+export const PostTokens = /*#__PURE__*/ Endpoint.make(
+  "POST /api/tokens",
+  { 403: ["TOKEN_ALREADY_CREATED", "LIVENESS_MISMATCH"] },
+  {
+    payload: /*#__PURE__*/ payload({
+      collectionId: "string",
+      idempotencyKey: "string",
+      externalId: "string?",
+      accountId: "string?"
+    })
+  }
+)
 
 /**
  * Create a Wallet Asset: `POST /api/wallet-assets` (docs page `wallet-assets`). Documented errors: 403
- * `ACCOUNT_MAX_WALLETS_REACHED`.
+ * `ACCOUNT_MAX_WALLETS_REACHED`. Experimental fields: `settlement`. The example sends `settlement` as
+ * a string, not the documented `boolean`: typed unknown.
  *
  * @category endpoints
  */
-export const PostWalletAssets = Endpoint.make("POST /api/wallet-assets", { 403: ["ACCOUNT_MAX_WALLETS_REACHED"] })
+export const PostWalletAssets = /*#__PURE__*/ Endpoint.make(
+  "POST /api/wallet-assets",
+  { 403: ["ACCOUNT_MAX_WALLETS_REACHED"] },
+  { payload: /*#__PURE__*/ payload({ accountId: "string", ledgerId: "string", settlement: "unknown?" }) }
+)
 
 /**
  * List Wallet Assets: `GET /api/wallet-assets` (docs page `wallet-assets`). No documented errors: the
@@ -1783,7 +2290,7 @@ export const PostWalletAssets = Endpoint.make("POST /api/wallet-assets", { 403: 
  *
  * @category endpoints
  */
-export const GetWalletAssets = Endpoint.make("GET /api/wallet-assets", {})
+export const GetWalletAssets = /*#__PURE__*/ Endpoint.make("GET /api/wallet-assets", {})
 
 /**
  * List Wallet Asset Transactions: `GET /api/wallets/{walletId}/transactions` (docs page
@@ -1791,14 +2298,29 @@ export const GetWalletAssets = Endpoint.make("GET /api/wallet-assets", {})
  *
  * @category endpoints
  */
-export const GetWalletsTransactions = Endpoint.make("GET /api/wallets/{walletId}/transactions", {})
+export const GetWalletsTransactions = /*#__PURE__*/ Endpoint.make("GET /api/wallets/{walletId}/transactions", {})
 
 /**
  * `POST /api/wallets` (docs page `wallets`). No documented errors: the general status table applies.
  *
  * @category endpoints
  */
-export const PostWallets = Endpoint.make("POST /api/wallets", {})
+export const PostWallets = /*#__PURE__*/ Endpoint.make(
+  "POST /api/wallets",
+  {},
+  {
+    payload: /*#__PURE__*/ payload({
+      id: "string",
+      name: "string",
+      accountId: "string",
+      connectUrl: "string?",
+      payUrl: "string?",
+      logoMediaUploadId: "string?",
+      primaryColorHex: "string?",
+      assetTypes: "array"
+    })
+  }
+)
 
 /**
  * `GET /api/merchants/MhocUmpxxmgdHjr7DgKoKw/supported-wallets` (docs page `wallets`). No documented
@@ -1806,7 +2328,7 @@ export const PostWallets = Endpoint.make("POST /api/wallets", {})
  *
  * @category endpoints
  */
-export const GetMerchantsMhocUmpxxmgdHjr7DgKoKwSupportedWallets = Endpoint.make(
+export const GetMerchantsMhocUmpxxmgdHjr7DgKoKwSupportedWallets = /*#__PURE__*/ Endpoint.make(
   "GET /api/merchants/MhocUmpxxmgdHjr7DgKoKw/supported-wallets",
   {}
 )
@@ -2020,9 +2542,9 @@ export type Contract = (typeof byRoute)[Route]
  *
  * @category lookup
  */
-export const endpoints: ReadonlyArray<Contract> = Object.values(byRoute)
+export const endpoints: ReadonlyArray<Contract> = /*#__PURE__*/ Object.values(byRoute)
 
-const matcher = EndpointMatcher.make(endpoints)
+const matcher = /*#__PURE__*/ EndpointMatcher.make(endpoints)
 
 /**
  * The endpoint a concrete request goes to, with its path parameters, or

@@ -28,6 +28,8 @@ export * as Endpoint from "./Endpoint.ts"
 export * as EndpointMatcher from "./EndpointMatcher.ts"
 /** Wire schemas of the documented error bodies. */
 export * as ErrorBody from "./ErrorBody.ts"
+/** An OpenAPI 3.1 document from a list of endpoint contracts, error responses and documented codes included. */
+export * as OpenApi from "./OpenApi.ts"
 /** Prefixed object-ID schemas (`mc_…`, `c_…`). */
 export * as ObjectId from "./ObjectId.ts"
 /** Query parameters: one linear, prototype-safe, bounded parser for every platform's form. */

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs"
-import { type ApiError, Centrapay, type Endpoint, ResponseCodec } from "@centrapay-effect/core"
+import { type ApiError, Centrapay, type Endpoint, RequestDecoding, ResponseCodec } from "@centrapay-effect/core"
 import { describe, expect, expectTypeOf, it } from "@effect/vitest"
 import { Result, Schema } from "effect"
 
@@ -10,7 +10,12 @@ const Catalog = Schema.Struct({
       path: Schema.String,
       examplePath: Schema.String,
       deprecated: Schema.Boolean,
-      errors: Schema.Array(Schema.Struct({ status: Schema.Int, message: Schema.String }))
+      errors: Schema.Array(Schema.Struct({ status: Schema.Int, message: Schema.String })),
+      example: Schema.NullOr(
+        Schema.Struct({
+          request: Schema.NullOr(Schema.Struct({ payload: Schema.optionalKey(Schema.Unknown) }))
+        })
+      )
     })
   )
 })
@@ -99,7 +104,11 @@ describe("Centrapay catalog", () => {
  *
  * @category endpoints
  */
-export const PostAccountsMembers = Endpoint.make("POST /api/accounts/{accountId}/members", {})`)
+export const PostAccountsMembers = /*#__PURE__*/ Endpoint.make(
+  "POST /api/accounts/{accountId}/members",
+  {},
+  { payload: /*#__PURE__*/ payload({ userId: "string", role: "string" }) }
+)`)
     expect(source).toContain(`/**
  * List Merchants: \`GET /api/merchants\` (docs page \`merchants\`). **Deprecated.** No documented errors:
  * the general status table applies.
@@ -107,7 +116,7 @@ export const PostAccountsMembers = Endpoint.make("POST /api/accounts/{accountId}
  * @category endpoints
  * @deprecated Centrapay marks this endpoint deprecated.
  */
-export const GetMerchants = Endpoint.make("GET /api/merchants", {}, { deprecated: true })`)
+export const GetMerchants = /*#__PURE__*/ Endpoint.make("GET /api/merchants", {}, { deprecated: true })`)
   })
 
   it("names each contract by method and path", () => {
@@ -246,5 +255,127 @@ export const GetMerchants = Endpoint.make("GET /api/merchants", {}, { deprecated
     expect(decode(400, "REQUEST_EXPIRED")).toBe("already expired")
     expect(decode(400, "REQUEST_NOT_FOUND")).toBe("nothing to cancel")
     expect(decode(404, "Not Found")).toBe("other: RouteNotFound")
+  })
+})
+
+/** The path parameters a generated contract takes (what `Client.call` asks for as `path`). */
+type PathOf<E> = E extends Endpoint.Endpoint<string, string, infer P> ? P : never
+
+/** The payload a generated contract takes (what `Client.call` asks for as `payload`). */
+type PayloadOf<E> = E extends Endpoint.Endpoint<string, string, unknown, unknown, infer I> ? I : never
+
+/** What a server answers when a payload fails the contract's schema: the Router's own steps. */
+const answerTo = (endpoint: Endpoint.Endpoint<string>, body: unknown) => {
+  const decoded = endpoint.codec.decodePayload(body)
+  if (Result.isSuccess(decoded)) throw new Error("expected the payload to be rejected")
+  const answer = ResponseCodec.encode(RequestDecoding.fromSchemaError(decoded.failure, "body"))
+  return { status: answer.status, body: JSON.parse(answer.body) }
+}
+
+describe("Centrapay catalog: request payloads", () => {
+  it("accepts the docs' own example request of every endpoint that shows one, unchanged", () => {
+    const byRoute: Readonly<Record<string, Endpoint.Endpoint<string>>> = Centrapay.byRoute
+    const examples = catalog.endpoints.flatMap((entry) =>
+      entry.example?.request?.payload === undefined
+        ? []
+        : [{ route: `${entry.method} ${entry.path}`, payload: entry.example.request.payload }]
+    )
+    expect(examples).toHaveLength(62)
+    for (const { route, payload } of examples) {
+      const decoded = byRoute[route]?.codec.decodePayload(payload)
+      // Unchanged: every field kept, the undocumented ones too (`connectionId` on POST /api/wallets).
+      expect({ route, decoded }).toEqual({ route, decoded: Result.succeed(payload) })
+    }
+  })
+
+  it("builds a payload only for a JSON body the docs list fields or an example for", () => {
+    const withPayload = Centrapay.endpoints.filter((endpoint) => endpoint.schemas.payload !== undefined)
+    expect(withPayload).toHaveLength(68)
+    expect(new Set(withPayload.map((endpoint) => endpoint.method))).toEqual(new Set(["POST", "PUT"]))
+    // GET endpoints list "request" fields that are query parameters or response fields: never a payload.
+    expect(Centrapay.GetAssetsByAssetId.schemas.payload).toBeUndefined()
+    // A multipart upload, and an action whose only listed field is its path parameter.
+    expect(Centrapay.PostMediaUploads.schemas.payload).toBeUndefined()
+    expect(Centrapay.PostAssetProgramMembershipsAccept.schemas.payload).toBeUndefined()
+    expect(Centrapay.DeleteAccountsMembersByUserId.schemas.payload).toBeUndefined()
+  })
+
+  it("rejects a documented field of the wrong type with a 400 naming it", () => {
+    expect(answerTo(Centrapay.PostAssetTransfers, { assetId: "YGRo6TYYSxH3js7", value: 1000 })).toEqual({
+      status: 400,
+      body: {
+        statusCode: 400,
+        error: "Bad Request",
+        message: "body.value: Expected string",
+        issues: [{ path: ["body", "value"], message: "Expected string" }],
+        problem: "schema-mismatch"
+      }
+    })
+    expect(
+      answerTo(Centrapay.PostAssetTransfers, { value: "ten", expiresAt: "tomorrow", suppressNotification: "no" })
+    ).toEqual({
+      status: 400,
+      body: {
+        statusCode: 400,
+        error: "Bad Request",
+        message:
+          'body.assetId: Missing key; body.value: Expected a BigNumber (a decimal string, e.g. "1000"); body.suppressNotification: Expected boolean; body.expiresAt: Expected a timestamp (ISO 8601, e.g. "2021-06-11T02:51:11.000Z")',
+        issues: [
+          { path: ["body", "assetId"], message: "Missing key" },
+          { path: ["body", "value"], message: 'Expected a BigNumber (a decimal string, e.g. "1000")' },
+          { path: ["body", "suppressNotification"], message: "Expected boolean" },
+          {
+            path: ["body", "expiresAt"],
+            message: 'Expected a timestamp (ISO 8601, e.g. "2021-06-11T02:51:11.000Z")'
+          }
+        ],
+        problem: "schema-mismatch"
+      }
+    })
+    expect(
+      answerTo(Centrapay.PostPaymentRequestsRefund, { value: { amount: 36, currency: "NZD" }, externalRef: "e8" })
+    ).toMatchObject({
+      status: 400,
+      body: { issues: [{ path: ["body", "value", "amount"], message: "Expected string" }] }
+    })
+  })
+
+  it("keeps fields the docs do not list, on the server and on the client", () => {
+    const sent = { assetId: "YGRo6TYYSxH3js7", value: "12.50", giftWrap: { colour: "red" } }
+    expect(Centrapay.PostAssetTransfers.codec.decodePayload(sent)).toEqual(Result.succeed(sent))
+    expect(Centrapay.PostAssetTransfers.codec.encodePayload(sent)).toEqual(Result.succeed(sent))
+    // The docs contradict themselves on `settlement` (boolean, sent as "true"): it takes either.
+    expect(
+      Result.isSuccess(
+        Centrapay.PostWalletAssets.codec.decodePayload({ accountId: "a", ledgerId: "l", settlement: true })
+      )
+    ).toBe(true)
+  })
+
+  it("types path parameters and payloads from the declaration", () => {
+    expectTypeOf<PathOf<typeof Centrapay.DeleteAccountsMembersByUserId>>().toEqualTypeOf<{
+      readonly accountId: string
+      readonly userId: string
+    }>()
+    expectTypeOf<keyof PathOf<typeof Centrapay.PostAssetTransfers>>().toEqualTypeOf<never>()
+    const withdrawal: PathOf<typeof Centrapay.GetWithdrawalsByWithdrawalId> = { withdrawalId: "WRhAxxWpTKb5U7pXyxQjjY" }
+    // @ts-expect-error: a misspelt path parameter does not compile
+    const misspelt: PathOf<typeof Centrapay.GetWithdrawalsByWithdrawalId> = { withdrawalID: "WRhAxxWpTKb5U7pXyxQjjY" }
+    // @ts-expect-error: nor does a missing one
+    const missing: PathOf<typeof Centrapay.DeleteAccountsMembersByUserId> = { accountId: "Jaim1Cu1Q55uooxSens6yk" }
+    expect([withdrawal, misspelt, missing]).toHaveLength(3)
+
+    const transfer: PayloadOf<typeof Centrapay.PostAssetTransfers> = {
+      assetId: "YGRo6TYYSxH3js7",
+      value: "1000",
+      expiresAt: "2026-12-31T00:00:00.000Z",
+      giftWrap: true
+    }
+    // @ts-expect-error: a documented field of the wrong type does not compile
+    const wrongType: PayloadOf<typeof Centrapay.PostAssetTransfers> = { assetId: "YGRo6TYYSxH3js7", value: 1000 }
+    // @ts-expect-error: nor does a missing required field
+    const noAsset: PayloadOf<typeof Centrapay.PostAssetTransfers> = { value: "1000" }
+    expect([transfer, wrongType, noAsset]).toHaveLength(3)
+    expectTypeOf<PayloadOf<typeof Centrapay.GetAssetsByAssetId>>().toEqualTypeOf<undefined>()
   })
 })

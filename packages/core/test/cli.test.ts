@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process"
 import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "@effect/vitest"
+import { Validator } from "@seriousme/openapi-schema-validator"
 import { Schema } from "effect"
 
 // The command as the package declares it (`bin` in package.json), run on this Node.
@@ -444,5 +445,76 @@ describe("centrapay-effect explain --json", () => {
           : expect.objectContaining({ status, endpoint: "POST /api/asset-transfers/{assetTransferId}/cancel" })
       )
     )
+  })
+})
+
+describe("centrapay-effect openapi", () => {
+  it("prints a valid OpenAPI 3.1 document of the whole catalog, each documented code with what the docs say", async () => {
+    const { code, stdout, stderr } = run(["openapi"])
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" })
+    const document = Schema.decodeUnknownSync(Schema.fromJsonString(Schema.Record(Schema.String, Schema.Unknown)))(
+      stdout
+    )
+    const validator = new Validator()
+    expect(await validator.validate(document)).toEqual({ valid: true })
+    expect(document).toMatchObject({
+      openapi: "3.1.0",
+      info: { title: "Centrapay API" },
+      servers: [{ url: "https://service.centrapay.com", description: "Production" }],
+      paths: {
+        "/api/asset-transfers": {
+          post: {
+            operationId: "POST /api/asset-transfers",
+            responses: {
+              403: {
+                content: {
+                  "application/json": {
+                    schema: {
+                      anyOf: [
+                        {
+                          properties: {
+                            message: {
+                              type: "string",
+                              enum: [
+                                "INSUFFICIENT_WALLET_BALANCE",
+                                "QUOTA_EXCEEDED",
+                                "ASSET_NOT_ACTIVE",
+                                "RECIPIENT_MISSING",
+                                "INVALID_ASSET_TYPE",
+                                "LOYALTY_PROGRAM_NOT_FOUND"
+                              ],
+                              "x-enumDescriptions": {
+                                INSUFFICIENT_WALLET_BALANCE:
+                                  "The value of the asset-transfer exceeds the balance on the wallet asset.",
+                                QUOTA_EXCEEDED:
+                                  "The transfer exceeds one or more spend quota limits. See [Quota Error Response](/api/quotas#errors).",
+                                ASSET_NOT_ACTIVE: "The asset is not active and cannot be transferred.",
+                                RECIPIENT_MISSING: "The asset must be transferred with a recipient supplied.",
+                                INVALID_ASSET_TYPE: "The [asset's type](/api/asset-types/) does not support transfers.",
+                                LOYALTY_PROGRAM_NOT_FOUND: "The loyalty program does not exist."
+                              }
+                            }
+                          }
+                        },
+                        { $ref: "#/components/schemas/ErrorBody" }
+                      ]
+                    }
+                  }
+                }
+              },
+              401: { $ref: "#/components/responses/Unauthorized" },
+              429: { $ref: "#/components/responses/TooManyRequests" }
+            }
+          }
+        },
+        "/payments/api/requests.cancel": { post: { deprecated: true } }
+      }
+    })
+  })
+
+  it("takes no arguments", () => {
+    const { code, stdout, stderr } = run(["openapi", "--endpoint", "POST /api/asset-transfers"])
+    expect({ code, stdout }).toEqual({ code: 2, stdout: "" })
+    expect(stderr).toMatch(/^centrapay-effect: openapi takes no arguments, got: --endpoint\n/)
   })
 })

@@ -8,8 +8,13 @@
  * 3. The wallet API, written once, served by the Lambda adapter (behind the
  *    local bridge) and the Workers adapter (in workerd), with the same client
  *    run against both.
+ * 4. Its OpenAPI document, from the same endpoint declarations, written to
+ *    `examples/wallet-api/dist/openapi.json`.
  */
+import { mkdirSync, writeFileSync } from "node:fs"
+import { join, relative } from "node:path"
 import { Effect } from "effect"
+import { document } from "../openapi.ts"
 import { codecRows, hintLegend } from "./codec.ts"
 import { showRuntimes } from "./runtimes-demo.ts"
 import { clientRows } from "./scripted-client.ts"
@@ -56,4 +61,13 @@ console.log(
 
 console.log("\n3. The wallet API in both runtimes, called by the same client")
 const identical = await showRuntimes()
+
+const openApiDir = join(import.meta.dirname, "../../dist")
+const openApiFile = join(openApiDir, "openapi.json")
+mkdirSync(openApiDir, { recursive: true })
+writeFileSync(openApiFile, `${JSON.stringify(document, null, 2)}\n`)
+const operations = Object.values(document.paths).reduce((count, item) => count + Object.keys(item).length, 0)
+console.log(
+  `\n4. The OpenAPI 3.1 document, from the same endpoint declarations (${operations} operations): ${relative(process.cwd(), openApiFile)}`
+)
 process.exitCode = identical ? 0 : 1

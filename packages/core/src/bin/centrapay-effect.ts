@@ -3,16 +3,21 @@
  * `centrapay-effect`: explains HTTP responses by Centrapay's contract, with
  * the same decode the client uses.
  *
- *   centrapay-effect explain <status> [body | -] [--endpoint "METHOD /path"] [--idempotency-key] [--header "Name: value"]...
- *   centrapay-effect explain --json < responses.ndjson
+ *   centrapay-effect explain <status> [body | -] [--endpoint "METHOD /path"] [--idempotency-key] [--header "Name: value"]... [--contracts <file>]...
+ *   centrapay-effect explain --json [--contracts <file>]... < responses.ndjson
+ *   centrapay-effect openapi > centrapay.openapi.json
  *
  * @module
  */
 import { createInterface } from "node:readline"
 import { text } from "node:stream/consumers"
 import { parseArgs, styleText } from "node:util"
+import * as Centrapay from "../Centrapay.ts"
+import { description } from "../internal/centrapayDocs.ts"
+import { type Contracts, centrapay, load } from "../internal/contracts.ts"
 import { explain, explainLine, type Request } from "../internal/explain.ts"
 import { type Paint, plain, report } from "../internal/report.ts"
+import * as OpenApi from "../OpenApi.ts"
 
 const usage = `Usage:
   centrapay-effect explain <status> [body | -] [--endpoint "METHOD /path"] [--idempotency-key] [--header "Name: value"]...
@@ -20,20 +25,29 @@ const usage = `Usage:
       --endpoint         the request, e.g. "POST /api/asset-transfers" or a concrete path; applies its documented errors
       --idempotency-key  the request's body carried an idempotencyKey (a POST may then be sent again)
       --header           a response header, e.g. "Retry-After: 3"; repeatable
+      --contracts        your own endpoint contracts instead of Centrapay's catalog: a .json file in the
+                         catalog's format, or a .ts/.js module exporting endpoints made with Endpoint.make;
+                         repeatable
 
-  centrapay-effect explain --json
+  centrapay-effect explain --json [--contracts <file>]...
       Reads NDJSON from stdin, one response per line:
         {"method","path","idempotencyKey"?,"status","headers"?,"body"?}
       and writes one JSON line per response, in order:
         {"kind","tag","status","message","documented","description","retryable","decision","retryAfterMs","endpoint","hints"}
       A line that is not a valid response gives {"error","line"}; processing continues.
+
+  centrapay-effect openapi
+      Prints the OpenAPI 3.1 document of every Centrapay endpoint: parameters, bodies, and each error
+      response with its documented codes and what the docs say they mean.
 `
 
 type Command =
   | { readonly _tag: "Help" }
-  | { readonly _tag: "Json" }
+  | { readonly _tag: "OpenApi" }
+  | { readonly _tag: "Json"; readonly contracts: ReadonlyArray<string> }
   | {
       readonly _tag: "Explain"
+      readonly contracts: ReadonlyArray<string>
       readonly status: number
       readonly body: string | undefined
       readonly request: Request | undefined
@@ -47,6 +61,10 @@ const parseCommand = (args: ReadonlyArray<string>): Command | string => {
   const { values, positionals } = parsed
   if (values.help === true) return { _tag: "Help" }
   const [command, ...rest] = positionals
+  if (command === "openapi") {
+    const given = [...rest, ...Object.keys(values).map((option) => `--${option}`)]
+    return given[0] === undefined ? { _tag: "OpenApi" } : `openapi takes no arguments, got: ${given[0]}`
+  }
   if (command !== "explain") return command === undefined ? "missing command" : `unknown command: ${command}`
   if (values.json === true) {
     return rest.length > 0 ||
@@ -54,7 +72,7 @@ const parseCommand = (args: ReadonlyArray<string>): Command | string => {
       values.header !== undefined ||
       values["idempotency-key"] !== undefined
       ? "--json reads every response from stdin: it takes no status, body, --endpoint, --idempotency-key or --header"
-      : { _tag: "Json" }
+      : { _tag: "Json", contracts: values.contracts ?? [] }
   }
   const [statusText, body, ...extra] = rest
   if (statusText === undefined) return "missing <status>"
@@ -74,7 +92,14 @@ const parseCommand = (args: ReadonlyArray<string>): Command | string => {
     const name = header.slice(0, colon).trim().toLowerCase()
     headers.set(name, [...(headers.get(name) ?? []), header.slice(colon + 1).trim()])
   }
-  return { _tag: "Explain", status, body, request, headers: Object.fromEntries(headers) }
+  return {
+    _tag: "Explain",
+    contracts: values.contracts ?? [],
+    status,
+    body,
+    request,
+    headers: Object.fromEntries(headers)
+  }
 }
 
 const tryParseArgs = (args: ReadonlyArray<string>) => {
@@ -85,6 +110,7 @@ const tryParseArgs = (args: ReadonlyArray<string>) => {
         endpoint: { type: "string" },
         "idempotency-key": { type: "boolean" },
         header: { type: "string", multiple: true },
+        contracts: { type: "string", multiple: true },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" }
       },
@@ -104,6 +130,17 @@ const parseRequest = (route: string): Request | string => {
     : { method: method.toUpperCase(), path }
 }
 
+// The whole catalog, with what the docs say each documented code means.
+const centrapayOpenApi = (): OpenApi.Document =>
+  OpenApi.make(Centrapay.endpoints, {
+    title: "Centrapay API",
+    // The date the catalog was extracted from Centrapay's API reference (see `Centrapay.ts`).
+    version: "2026-12-02",
+    description: `Centrapay's ${Centrapay.endpoints.length} documented endpoints as centrapay-effect contracts: each error response follows the HTTP status contract, with the codes each endpoint documents.`,
+    servers: [{ url: "https://service.centrapay.com", description: "Production" }],
+    descriptions: description
+  })
+
 const paint: Paint =
   process.stdout.isTTY && process.stdout.hasColors()
     ? (style, text) => styleText(style, text, { validateStream: false })
@@ -111,7 +148,7 @@ const paint: Paint =
 
 // One JSON line per non-blank input line, in order; a line that cannot be explained never stops the stream.
 // The lines of each input chunk are written together, and reading pauses while stdout is full.
-const explainStream = (): Promise<void> =>
+const explainStream = (contracts: Contracts): Promise<void> =>
   new Promise((resolve) => {
     const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY })
     let number = 0
@@ -129,7 +166,7 @@ const explainStream = (): Promise<void> =>
       number += 1
       if (line.trim() === "") return
       if (pending.length === 0) setImmediate(flush)
-      pending.push(`${safely(number === 1 ? line.replace(/^\uFEFF/, "") : line, number)}\n`)
+      pending.push(`${safely(number === 1 ? line.replace(/^\uFEFF/, "") : line, number, contracts)}\n`)
     })
     lines.on("close", () => {
       flush()
@@ -137,12 +174,21 @@ const explainStream = (): Promise<void> =>
     })
   })
 
-const safely = (line: string, number: number): string => {
+const safely = (line: string, number: number, contracts: Contracts): string => {
   try {
-    return explainLine(line, number)
+    return explainLine(line, number, contracts)
   } catch (error) {
     return JSON.stringify({ error: `internal error: ${error instanceof Error ? error.message : String(error)}`, line })
   }
+}
+
+// Centrapay's catalog, or the user's own contracts; `undefined` (the reason written to stderr) when a file is bad.
+const contractsOf = async (files: ReadonlyArray<string>): Promise<Contracts | undefined> => {
+  if (files.length === 0) return centrapay
+  const loaded = await load(files, process.cwd())
+  if (loaded._tag === "Success") return loaded.success
+  process.stderr.write(`centrapay-effect: --contracts ${loaded.failure}\n`)
+  return undefined
 }
 
 const main = async (args: ReadonlyArray<string>): Promise<number> => {
@@ -155,14 +201,26 @@ const main = async (args: ReadonlyArray<string>): Promise<number> => {
     case "Help":
       process.stdout.write(usage)
       return 0
-    case "Json":
+    case "OpenApi":
+      process.stdout.write(`${JSON.stringify(centrapayOpenApi(), null, 2)}\n`)
+      return 0
+    case "Json": {
+      const contracts = await contractsOf(command.contracts)
+      if (contracts === undefined) return 1
       // No report shows a stack trace, and capturing one for every decoded error halves the throughput.
       Error.stackTraceLimit = 0
-      await explainStream()
+      await explainStream(contracts)
       return 0
+    }
     case "Explain": {
+      const contracts = await contractsOf(command.contracts)
+      if (contracts === undefined) return 1
       const body = command.body === "-" ? await text(process.stdin) : command.body
-      const explanation = explain(command.request, { status: command.status, headers: command.headers, body })
+      const explanation = explain(
+        command.request,
+        { status: command.status, headers: command.headers, body },
+        contracts
+      )
       process.stdout.write(report(explanation, paint))
       return 0
     }

@@ -1,9 +1,11 @@
 /**
  * What `centrapay-effect explain` says about one response, computed with the
- * client's own pieces: the catalog matcher finds the endpoint,
+ * client's own pieces: the contracts' matcher finds the endpoint (Centrapay's
+ * catalog, or the user's own contracts, see `contracts.ts`),
  * `ResponseCodec.decode` types the response, `ApiError.isRetryable` /
  * `ApiError.hints` and `RetryPolicy.decide` say what to do next, and the
- * generated `centrapayDocs` says what a documented error means.
+ * contracts' docs (the generated `centrapayDocs` for the catalog) say what a
+ * documented error means.
  *
  * @module
  */
@@ -12,14 +14,13 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
 import * as ApiError from "../ApiError.ts"
-import * as Centrapay from "../Centrapay.ts"
 import type * as DebugHint from "../DebugHint.ts"
-import type * as Endpoint from "../Endpoint.ts"
+import * as Endpoint from "../Endpoint.ts"
 import type * as EndpointMatcher from "../EndpointMatcher.ts"
 import * as ResponseCodec from "../ResponseCodec.ts"
 import * as RetryPolicy from "../RetryPolicy.ts"
 import type { ReceivedResponse } from "../WireResponse.ts"
-import * as CentrapayDocs from "./centrapayDocs.ts"
+import { type Contracts, centrapay } from "./contracts.ts"
 
 /**
  * The outcome class of a response, as the contract names it. An unreadable
@@ -51,8 +52,10 @@ export interface Explanation {
   /** `undefined` for a 2xx whose body parsed. */
   readonly error: ApiError.StatusError | undefined
   readonly request: Request | undefined
-  /** The catalog endpoint the request matched. */
-  readonly match: EndpointMatcher.Match<Centrapay.Contract> | undefined
+  /** The endpoint of the contracts the request matched. */
+  readonly match: EndpointMatcher.Match<Endpoint.Endpoint<string>> | undefined
+  /** When the request matched none (or is unknown): the endpoints documenting this status and message as a business outcome. */
+  readonly documentedOn: ReadonlyArray<Endpoint.Endpoint<string>>
   /** Whether the endpoint's table lists this status and message. */
   readonly documented: boolean
   /** What Centrapay's docs say this documented error means (markdown); `undefined` when they say nothing. */
@@ -76,9 +79,13 @@ const kindOfClass: Readonly<Record<ApiError.StatusClass, Kind>> = {
   UnexpectedStatus: "unexpected-status"
 }
 
-/** Explains one response to `request` (when known). Total: never throws. */
-export const explain = (request: Request | undefined, response: ReceivedResponse): Explanation => {
-  const match = request === undefined ? undefined : Centrapay.match(request.method, request.path)
+/** Explains one response to `request` (when known), by `contracts` (Centrapay's catalog unless given). Total: never throws. */
+export const explain = (
+  request: Request | undefined,
+  response: ReceivedResponse,
+  contracts: Contracts = centrapay
+): Explanation => {
+  const match = request === undefined ? undefined : contracts.match(request.method, request.path)
   const endpoint = match?.endpoint
   const decoded = ResponseCodec.decode(response, { endpoint })
   const error = Result.isFailure(decoded) ? decoded.failure : undefined
@@ -99,6 +106,10 @@ export const explain = (request: Request | undefined, response: ReceivedResponse
     error,
     request,
     match,
+    documentedOn:
+      error === undefined || endpoint !== undefined
+        ? []
+        : contracts.endpoints.filter((candidate) => Endpoint.documents(candidate, status, error.message)),
     documented:
       error?._tag === "BusinessRuleViolation"
         ? error.documented
@@ -106,7 +117,7 @@ export const explain = (request: Request | undefined, response: ReceivedResponse
     description:
       error === undefined || endpoint === undefined
         ? undefined
-        : CentrapayDocs.description(endpoint, status, error.message),
+        : contracts.description(endpoint, status, error.message),
     retryable,
     retryAfter: retryable ? requested : undefined,
     // The client's own rule, fed the request's method and idempotency key when known. Only the
@@ -183,7 +194,7 @@ const toRecord = (explanation: Explanation): ExplanationRecord => ({
  * Explains one NDJSON line (number `line`, 1-based) as one JSON line: the
  * record, or `{"error","line"}` when the line is not a valid response.
  */
-export const explainLine = (text: string, line: number): string => {
+export const explainLine = (text: string, line: number, contracts: Contracts = centrapay): string => {
   const parsed = decodeLine(text, { errors: "all" })
   if (Result.isFailure(parsed)) {
     const error = formatIssues(parsed.failure.issue)
@@ -195,5 +206,5 @@ export const explainLine = (text: string, line: number): string => {
     return JSON.stringify({ error, line })
   }
   const { method, path, idempotencyKey, ...response } = parsed.success
-  return JSON.stringify(toRecord(explain({ method, path, idempotencyKey }, response)))
+  return JSON.stringify(toRecord(explain({ method, path, idempotencyKey }, response, contracts)))
 }

@@ -7,8 +7,6 @@
  * @module
  */
 import * as Duration from "effect/Duration"
-import * as Centrapay from "../Centrapay.ts"
-import * as Endpoint from "../Endpoint.ts"
 import type { Quota } from "../ErrorBody.ts"
 import * as RetryPolicy from "../RetryPolicy.ts"
 import type { Explanation, Kind } from "./explain.ts"
@@ -167,7 +165,7 @@ const quotaText = (quota: Quota): string => {
   return `${quota.type}: usage ${quota.usage} of limit ${quota.limit}${scope.length === 0 ? "" : ` (${scope.join(", ")})`}`
 }
 
-const notes = ({ error, match, status }: Explanation): ReadonlyArray<string> => {
+const notes = ({ error, match, status, documentedOn: documenting }: Explanation): ReadonlyArray<string> => {
   if (error === undefined) return []
   const endpoint = match?.endpoint
   if (error._tag === "BusinessRuleViolation" && endpoint !== undefined) {
@@ -182,8 +180,6 @@ const notes = ({ error, match, status }: Explanation): ReadonlyArray<string> => 
           "An undocumented business error: the server added a rule or the docs lag. It still decodes as a BusinessRuleViolation with documented: false."
         ]
   }
-  if (endpoint !== undefined) return []
-  const documenting = Centrapay.endpoints.filter((candidate) => Endpoint.documents(candidate, status, error.message))
   return documenting.length === 0
     ? []
     : [
