@@ -3,18 +3,22 @@
  * driven by the same definitions: the error classes in `ApiError`, the wire
  * schema `ErrorBody` and the status table. Both are pure and total: decode
  * returns a typed value for any status, headers and bytes; encode writes the
- * documented wire format for any error.
+ * documented wire format for any error, or the same error as RFC 9457
+ * problem details when asked (`ErrorFormat`), and decode reads both.
  *
  * @module
  */
 import * as Duration from "effect/Duration"
 import * as Headers from "effect/http/Headers"
+import * as ProblemDetails from "effect/http/ProblemDetails"
+import * as Option from "effect/Option"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
 import * as ApiError from "./ApiError.ts"
 import * as Endpoint from "./Endpoint.ts"
-import { type ErrorBody, Issue, Quota } from "./ErrorBody.ts"
+import { type ErrorBody, Issue, type ProblemBody, Quota } from "./ErrorBody.ts"
+import * as ErrorFormat from "./ErrorFormat.ts"
 import { definedEntry } from "./internal/record.ts"
 import { bodyText, headerValue, type ReceivedResponse, type WireResponse } from "./WireResponse.ts"
 
@@ -63,6 +67,7 @@ const formatIssues = SchemaIssue.makeFormatterStandardSchemaV1()
 const isQuota = Schema.is(Quota)
 const isIssue = Schema.is(Issue)
 const isMalformedRequestProblem = Schema.is(ApiError.MalformedRequestProblem)
+const decodeProblemDetails = Schema.decodeUnknownOption(ProblemDetails.Schema)
 
 /**
  * The `path` + `message` list of a Schema failure, each path prefixed with
@@ -163,6 +168,26 @@ const stringOf = (name: string, value: unknown, dropped: Array<string>): string 
   return undefined
 }
 
+// Problem details, by content type or shape (a string `type` with a standard member beside it).
+const isProblemDetails = (json: Readonly<Record<string, unknown>>, contentType: string | undefined): boolean =>
+  (contentType !== undefined && mediaTypeOf(contentType) === ErrorFormat.problemJson) ||
+  (typeof json.type === "string" &&
+    (json.title !== undefined || json.status !== undefined || json.detail !== undefined))
+
+const mediaTypeOf = (contentType: string): string => (contentType.split(";")[0] ?? "").trim().toLowerCase()
+
+// A usable message: a string with something in it, as an excerpt.
+const messageOf = (value: unknown): string | undefined =>
+  typeof value === "string" && value.trim() !== "" ? excerptOf(value) : undefined
+
+// The message of a body: its `message`; for problem details without one, the `detail`
+// (read by RFC 9457's rules, with Effect's lenient `ProblemDetails.Schema`).
+const bodyMessageOf = (json: Readonly<Record<string, unknown>>, contentType: string | undefined): string | undefined =>
+  messageOf(json.message) ??
+  (isProblemDetails(json, contentType)
+    ? messageOf(Option.getOrUndefined(decodeProblemDetails(json))?.detail)
+    : undefined)
+
 const readBody = (text: string, contentType: string | undefined): ReadBody => {
   const nothing = (problem: ApiError.ReceivedBody["problem"], excerpt: boolean): ReadBody => ({
     message: undefined,
@@ -182,9 +207,8 @@ const readBody = (text: string, contentType: string | undefined): ReadBody => {
   const json = parsed.json
   if (!isRecord(json)) return nothing("no-message", true)
   const dropped: Array<string> = []
-  const raw = json.message
   // Strings are kept as excerpts: a body is never kept whole inside an error value.
-  const message = typeof raw === "string" && raw.trim() !== "" ? excerptOf(raw) : undefined
+  const message = bodyMessageOf(json, contentType)
   const quotas = listOf("quotas", json.quotas, isQuota, dropped)
   const issues = listOf("issues", json.issues, isIssue, dropped)?.map((issue) => ({
     path: issue.path.slice(0, ApiError.maxReceivedEntries),
@@ -214,10 +238,14 @@ const readBody = (text: string, contentType: string | undefined): ReadBody => {
  * the typed error of its status class, whatever the body held (an HTML 502
  * is a `ServerError`, an empty 403 a `ResourceForbidden`, a `problem+json`
  * 404 a `RouteNotFound`; what the body lacked is noted in the error's
- * `body`). The status wins over the body's `statusCode`; only `message`
- * decides anything, and only a documented or UPPER_SNAKE_CASE one that is not
- * a reason phrase makes a business outcome. The endpoint's documented codes
- * (and a legacy endpoint's overrides) apply. Never throws.
+ * `body`). The status wins over the body's `statusCode` (or `status`); only
+ * `message` decides anything, and only a documented or UPPER_SNAKE_CASE one
+ * that is not a reason phrase makes a business outcome. The endpoint's
+ * documented codes (and a legacy endpoint's overrides) apply. The
+ * contract's body and RFC 9457 problem details (by content type
+ * `application/problem+json`, or by shape) decode alike: the same fields,
+ * the same typed error; problem details without a `message` give their
+ * `detail` as the message. Never throws.
  *
  * @category decoding
  * @example
@@ -350,6 +378,13 @@ export const decode = <M extends string = never, C extends string = never>(
 export interface EncodeOptions {
   /** The `WWW-Authenticate` challenge sent with a 401. Default: `defaultChallenge`. */
   readonly challenge?: string
+  /**
+   * The body's format: the contract's, or the same error as RFC 9457 problem
+   * details (`ErrorFormat`); status and headers are the same. @default "centrapay"
+   */
+  readonly format?: ErrorFormat.Format | undefined
+  /** The format was chosen from the request's `Accept`: the response says `Vary: Accept`. @default false */
+  readonly negotiated?: boolean | undefined
 }
 
 const reasonPhrases: Readonly<Record<number, string>> = {
@@ -379,14 +414,32 @@ export const reasonPhrase = (status: number): string =>
   reasonPhrases[status] ?? (status >= 500 ? "Server Error" : status >= 400 ? "Client Error" : "Unknown")
 
 const jsonHeaders = { "content-type": "application/json" } as const
+const problemHeaders = { "content-type": ErrorFormat.problemJson } as const
+const varyAccept = { vary: "Accept" } as const
 
-// The body is typed by the `ErrorBody` schema and built only from fields the
-// error's own schema validated at construction, so it is written with
-// JSON.stringify (about 10x faster than a second Schema pass on the hot path
-// of every error response). The round-trip property test holds the two in step.
-const json = (status: number, body: ErrorBody, headers?: Readonly<Record<string, string>>): WireResponse => {
-  const wire: ErrorBody = { statusCode: status, error: reasonPhrase(status), ...body }
-  return { status, headers: { ...jsonHeaders, ...headers }, body: JSON.stringify(wire) }
+// What an error says on the wire, whatever the format.
+type Fields = Omit<ErrorBody, "statusCode" | "error">
+
+// The one rendering of an encoded error: the contract's body (`ErrorBody`) or problem
+// details (`ProblemBody`) around the same fields, with the same status and headers. The
+// body is typed by its schema and built only from fields the error's own schema validated
+// at construction, so it is written with JSON.stringify (about 10x faster than a second
+// Schema pass on the hot path of every error response). The round-trip property tests
+// hold the two in step.
+const written = (
+  options: EncodeOptions | undefined,
+  type: string,
+  status: number,
+  fields: Fields,
+  headers?: Readonly<Record<string, string>>
+): WireResponse => {
+  const vary = options?.negotiated === true ? varyAccept : undefined
+  if (options?.format === "problem+json") {
+    const wire: ProblemBody = { type, title: reasonPhrase(status), status, detail: fields.message, ...fields }
+    return { status, headers: { ...problemHeaders, ...headers, ...vary }, body: JSON.stringify(wire) }
+  }
+  const wire: ErrorBody = { statusCode: status, error: reasonPhrase(status), ...fields }
+  return { status, headers: { ...jsonHeaders, ...headers, ...vary }, body: JSON.stringify(wire) }
 }
 
 // At least one second: `Retry-After: 0` would invite an immediate retry storm.
@@ -411,7 +464,9 @@ export const defaultRetryAfter: Duration.Duration = Duration.seconds(1)
  * (`body`, `upstream`) is never written. A transport failure or timeout is
  * answered as a gateway would: 502 or 504, without the upstream's details.
  * This is the codec; what a server answers for an error it received from
- * elsewhere is `ServerResponse.fromError`'s rule (502/504).
+ * elsewhere is `ServerResponse.fromError`'s rule (502/504). With
+ * `format: "problem+json"` the same error, status and headers come with an
+ * RFC 9457 body (`ErrorBody.ProblemBody`, `application/problem+json`).
  *
  * @category encoding
  * @example
@@ -420,31 +475,50 @@ export const defaultRetryAfter: Duration.Duration = Duration.seconds(1)
  * ResponseCodec.encode(new ApiError.ResourceForbidden({ message: "Forbidden" }))
  * // { status: 403, headers: { "content-type": "application/json" },
  * //   body: '{"statusCode":403,"error":"Forbidden","message":"Forbidden"}' }
+ * ResponseCodec.encode(new ApiError.ResourceForbidden({ message: "Forbidden" }), { format: "problem+json" })
+ * // { status: 403, headers: { "content-type": "application/problem+json" },
+ * //   body: '{"type":"tag:centrapay-effect,2026:problem:resource-forbidden","title":"Forbidden",
+ * //          "status":403,"detail":"Forbidden","message":"Forbidden"}' }
  * ```
  */
 export const encode = (error: ApiError.ApiError, options?: EncodeOptions): WireResponse => {
+  const types = ErrorFormat.problemTypes
   switch (error._tag) {
     case "MalformedRequest":
-      return json(400, {
+      return written(options, types.MalformedRequest, 400, {
         message: error.message,
         ...definedEntry("issues", error.issues),
         ...definedEntry("problem", error.problem)
       })
     case "Unauthorized":
-      return json(401, { message: error.message }, { "www-authenticate": options?.challenge ?? defaultChallenge })
+      return written(
+        options,
+        types.Unauthorized,
+        401,
+        { message: error.message },
+        { "www-authenticate": options?.challenge ?? defaultChallenge }
+      )
     case "ResourceForbidden":
+      return written(options, types.ResourceForbidden, 403, { message: error.message })
     case "RouteNotFound":
-      return json(ApiError.statusOf(error) ?? 500, { message: error.message })
+      return written(options, types.RouteNotFound, 404, { message: error.message })
     case "BusinessRuleViolation":
-      return json(error.status, { message: error.message, ...definedEntry("quotas", error.quotas) })
+      return written(options, types.BusinessRuleViolation, error.status, {
+        message: error.message,
+        ...definedEntry("quotas", error.quotas)
+      })
     case "TooManyRequests":
-      return json(
+      return written(
+        options,
+        types.TooManyRequests,
         429,
         { message: error.message, ...definedEntry("quotas", error.quotas) },
         { "retry-after": retryAfterHeader(error.retryAfter ?? defaultRetryAfter) }
       )
     case "ServerError":
-      return json(
+      return written(
+        options,
+        types.ServerError,
         error.status,
         { message: error.message, ...definedEntry("correlationId", error.correlationId) },
         {
@@ -472,8 +546,8 @@ export const encode = (error: ApiError.ApiError, options?: EncodeOptions): WireR
         body: error.body?.excerpt ?? ""
       }
     case "TransportFailure":
-      return json(502, { message: reasonPhrase(502) })
+      return written(options, types.ServerError, 502, { message: reasonPhrase(502) })
     case "Timeout":
-      return json(504, { message: reasonPhrase(504) })
+      return written(options, types.ServerError, 504, { message: reasonPhrase(504) })
   }
 }

@@ -14,6 +14,7 @@ import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as ApiError from "./ApiError.ts"
 import { type InvalidRequest, RetryBudgetExhausted } from "./ClientError.ts"
+import type * as ErrorFormat from "./ErrorFormat.ts"
 import { definedEntry } from "./internal/record.ts"
 import * as ResponseCodec from "./ResponseCodec.ts"
 
@@ -192,11 +193,18 @@ export interface Outcome {
  *   correlation id in body and `x-request-id`, never the cause;
  * - interruption only (a deadline) → 503 with `Retry-After`.
  *
+ * Every error response is written in `context.format` (the contract's
+ * format unless told otherwise; see `ErrorFormat`).
+ *
  * @category converting
  */
 export const fromExit = (
   exit: Exit.Exit<ServerResponse, unknown>,
-  context: { readonly requestId: string; readonly headers?: ReadonlyMap<string, ReadonlyArray<string>> }
+  context: {
+    readonly requestId: string
+    readonly headers?: ReadonlyMap<string, ReadonlyArray<string>>
+    readonly format?: ErrorFormat.Choice
+  }
 ): Outcome => {
   const carried = context.headers ?? new Map<string, ReadonlyArray<string>>()
   if (Exit.isSuccess(exit)) return { response: withCarried(exit.value, carried), unexpected: undefined }
@@ -204,7 +212,7 @@ export const fromExit = (
   if (Option.isSome(failure) && isAnswered(failure.value)) {
     const error = failure.value
     return {
-      response: withCarried(fromError(error, context.requestId), carried),
+      response: withCarried(fromError(error, context.requestId, context.format), carried),
       unexpected: isUpstream(error) ? { kind: "upstream", cause: exit.cause } : undefined
     }
   }
@@ -216,7 +224,7 @@ export const fromExit = (
     ...(interrupted ? { retryAfter: interruptedRetryAfter } : {})
   })
   return {
-    response: withCarried(ResponseCodec.encode(error), carried),
+    response: withCarried(ResponseCodec.encode(error, context.format), carried),
     unexpected: { kind: interrupted ? "interrupted" : "defect", cause: exit.cause }
   }
 }
@@ -233,11 +241,16 @@ const isUpstream = (error: ApiError.ApiError | RetryBudgetExhausted): error is U
  * raised gets its documented encoding (a server error without a correlation
  * id is given `requestId`); one received from an upstream gets 502 (504 with
  * `Retry-After: 1` for a timeout) with the generic body, never the upstream's
- * status or body.
+ * status or body. Written in `format` (the contract's format unless told
+ * otherwise).
  *
  * @category converting
  */
-export const fromError = (error: ApiError.ApiError | RetryBudgetExhausted, requestId: string): ServerResponse => {
+export const fromError = (
+  error: ApiError.ApiError | RetryBudgetExhausted,
+  requestId: string,
+  format?: ErrorFormat.Choice
+): ServerResponse => {
   if (isUpstream(error)) {
     // An upstream that did not answer in time may well answer the next call: a 504 says when to try again.
     const timedOut = error._tag === "Timeout"
@@ -248,7 +261,8 @@ export const fromError = (error: ApiError.ApiError | RetryBudgetExhausted, reque
         message: ResponseCodec.reasonPhrase(status),
         correlationId: requestId,
         ...(timedOut ? { retryAfter: interruptedRetryAfter } : {})
-      })
+      }),
+      format
     )
   }
   return ResponseCodec.encode(
@@ -259,24 +273,39 @@ export const fromError = (error: ApiError.ApiError | RetryBudgetExhausted, reque
           correlationId: requestId,
           ...definedEntry("retryAfter", error.retryAfter)
         })
-      : error
+      : error,
+    format
   )
 }
 
 /**
  * The response of last resort, for when even mapping a failure failed: a
  * plain, valid contract 500. Adapters use it so that nothing ever escapes to
- * the platform as an exception.
+ * the platform as an exception. Given a `format` other than the contract's
+ * plain one (problem+json, or one chosen from `Accept`), it is the encoded
+ * 500 in that format, and the plain one should even that throw.
  *
  * @category constructors
  */
-export const lastResort = (requestId: string): ServerResponse => ({
-  status: 500,
-  headers: { "content-type": "application/json", "x-request-id": requestId },
-  body: JSON.stringify({
-    statusCode: 500,
-    error: "Internal Server Error",
-    message: "Internal Server Error",
-    correlationId: requestId
-  })
-})
+export const lastResort = (requestId: string, format?: ErrorFormat.Choice): ServerResponse => {
+  if (format !== undefined && (format.format === "problem+json" || format.negotiated)) {
+    try {
+      return ResponseCodec.encode(
+        new ApiError.ServerError({ status: 500, message: ResponseCodec.reasonPhrase(500), correlationId: requestId }),
+        format
+      )
+    } catch {
+      // The plain one, below.
+    }
+  }
+  return {
+    status: 500,
+    headers: { "content-type": "application/json", "x-request-id": requestId },
+    body: JSON.stringify({
+      statusCode: 500,
+      error: "Internal Server Error",
+      message: "Internal Server Error",
+      correlationId: requestId
+    })
+  }
+}

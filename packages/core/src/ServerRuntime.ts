@@ -21,6 +21,10 @@
  * - Every 500 and 503 it answers is logged (one line, with the request id and
  *   the cause), as is a failed build; `dispose` gives up after
  *   `disposeTimeout` rather than hang on a finalizer that never ends.
+ * - Every error response it writes — the program's, a refused request's, a
+ *   503, the generic 500 — is in the format `errorFormat` says: the
+ *   contract's (default), RFC 9457 problem details, or negotiated from the
+ *   request's `Accept` (`ErrorFormat`). A success is the program's own.
  *
  * A request runs on one fiber started with the request's context; a program
  * that finishes without waiting for anything is answered on the spot, with no
@@ -39,6 +43,7 @@ import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import * as ApiError from "./ApiError.ts"
+import * as ErrorFormat from "./ErrorFormat.ts"
 import * as RequestChecks from "./RequestChecks.ts"
 import * as ResponseChecks from "./ResponseChecks.ts"
 import { CurrentRequest, type ServerRequest } from "./ServerRequest.ts"
@@ -96,7 +101,8 @@ export interface ServerRuntime<X> {
   /**
    * The generic 500 for a failure outside the program (an adapter could not
    * read the platform's request, or translate the response), logged with
-   * `requestId` and `error`. Never throws.
+   * `requestId` and `error`; in problem+json when the server always answers
+   * so (there is no request to negotiate with). Never throws.
    */
   readonly lastResort: (requestId: string, error: unknown) => ServerResponse
   /**
@@ -117,13 +123,13 @@ export interface ServerRuntime<X> {
 export const defaultLoggers: ReadonlyArray<Logger.Logger<unknown, unknown>> = [Logger.consoleJson]
 
 /**
- * How a runtime runs: core's request limits (`maxBodyBytes`), the loggers
- * for what is logged outside the layer's context, and how long `dispose`
- * waits.
+ * How a runtime runs: core's request limits (`maxBodyBytes`), the format of
+ * its error responses (`errorFormat`), the loggers for what is logged
+ * outside the layer's context, and how long `dispose` waits.
  *
  * @category models
  */
-export interface Options extends RequestChecks.Options {
+export interface Options extends RequestChecks.Options, ErrorFormat.Options {
   /**
    * The loggers of every log line: the program's (unless its layer installs
    * its own) and those written where no layer is built (a layer that failed
@@ -166,7 +172,7 @@ interface Attempt<R> {
   waiting: number
 }
 
-const unavailable = (requestId: string): ServerResponse =>
+const unavailable = (requestId: string, format: ErrorFormat.Choice): ServerResponse =>
   fromError(
     new ApiError.ServerError({
       status: 503,
@@ -174,7 +180,8 @@ const unavailable = (requestId: string): ServerResponse =>
       correlationId: requestId,
       retryAfter: interruptedRetryAfter
     }),
-    requestId
+    requestId,
+    format
   )
 
 /**
@@ -182,7 +189,7 @@ const unavailable = (requestId: string): ServerResponse =>
  * request, not at import, so a cold start costs only what the first request
  * needs. `X`, the per-request services, is named by the adapter; `options`
  * are the limits `RequestChecks` applies before the program (the body cap),
- * the loggers and the dispose timeout.
+ * the format of error responses, the loggers and the dispose timeout.
  *
  * @category constructors
  * @example
@@ -207,6 +214,10 @@ export const make = <R, LE, X = never>(
   const fallbackLoggers = new Set(loggers)
   const layerWithLoggers = Layer.merge(Logger.layer(loggers), layer)
   const disposeTimeout = Duration.fromInputUnsafe(options?.disposeTimeout ?? defaultDisposeTimeout)
+  const errorFormat = options?.errorFormat
+  // The format of an error response to `request` (its Accept is read only when negotiating).
+  const formatFor = (request: ServerRequest): ErrorFormat.Choice =>
+    ErrorFormat.choose(errorFormat, request.headers.accept)
   let attempt: Attempt<R> | undefined
   let ready: Built<R> | undefined
 
@@ -278,7 +289,7 @@ export const make = <R, LE, X = never>(
         try {
           resolve(response())
         } catch (error) {
-          resolve(failed(request.requestId, error))
+          resolve(failed(request.requestId, error, formatFor(request)))
         }
       }
       if (deadline !== undefined) {
@@ -294,7 +305,7 @@ export const make = <R, LE, X = never>(
             ...about(request),
             status: 503
           })
-          answer(() => unavailable(request.requestId))
+          answer(() => unavailable(request.requestId, formatFor(request)))
         }, deadline)
       }
       void current.done.then((built) => {
@@ -303,7 +314,7 @@ export const make = <R, LE, X = never>(
         const left = deadline === undefined ? undefined : Math.max(0, deadline - (Date.now() - startedAt))
         answer(() =>
           built === undefined
-            ? unavailable(request.requestId)
+            ? unavailable(request.requestId, formatFor(request))
             : run(built.context, request, services, left, options?.responseLimits)
         )
       })
@@ -320,7 +331,12 @@ export const make = <R, LE, X = never>(
     responseLimits: ResponseChecks.Limits | undefined
   ): ServerResponse => {
     try {
-      const outcome = fromExit(exit, { requestId: request.requestId, headers })
+      const outcome = fromExit(
+        exit,
+        Exit.isSuccess(exit)
+          ? { requestId: request.requestId, headers }
+          : { requestId: request.requestId, headers, format: formatFor(request) }
+      )
       const refused = ResponseChecks.check(outcome.response, responseLimits)
       if (refused === undefined) {
         if (outcome.unexpected !== undefined) {
@@ -337,10 +353,10 @@ export const make = <R, LE, X = never>(
         status: 500,
         cause: outcome.unexpected === undefined ? refused : `${refused}\n${printed(outcome.unexpected.cause)}`
       })
-      return lastResort(request.requestId)
+      return lastResort(request.requestId, formatFor(request))
     } catch (error) {
       report(context, unexpectedMessages.defect, { ...about(request), status: 500, cause: printed(Cause.die(error)) })
-      return lastResort(request.requestId)
+      return lastResort(request.requestId, formatFor(request))
     }
   }
 
@@ -382,29 +398,29 @@ export const make = <R, LE, X = never>(
         fiber.addObserver(settle)
       })
     } catch (error) {
-      return failed(request.requestId, error)
+      return failed(request.requestId, error, formatFor(request))
     }
   }
 
-  const failed = (requestId: string, error: unknown): ServerResponse => {
+  const failed = (requestId: string, error: unknown, format: ErrorFormat.Choice): ServerResponse => {
     report(ready?.context, "request failed outside the program; answered 500", {
       requestId,
       status: 500,
       cause: printed(Cause.die(error))
     })
-    return lastResort(requestId)
+    return lastResort(requestId, format)
   }
 
   const respond: ServerRuntime<X>["respond"] = (request, services, options) => {
     try {
       const refused = RequestChecks.check(request, limits)
-      if (refused !== undefined) return fromError(refused, request.requestId)
+      if (refused !== undefined) return fromError(refused, request.requestId, formatFor(request))
       if (ready !== undefined) {
         return run(ready.context, request, services, options?.deadline, options?.responseLimits)
       }
       return afterBuild(request, services, options)
     } catch (error) {
-      return failed(request.requestId, error)
+      return failed(request.requestId, error, formatFor(request))
     }
   }
 
@@ -435,7 +451,7 @@ export const make = <R, LE, X = never>(
     respond,
     lastResort: (requestId, error) => {
       try {
-        return failed(requestId, error)
+        return failed(requestId, error, ErrorFormat.withoutRequest(errorFormat))
       } catch {
         return lastResort(requestId)
       }

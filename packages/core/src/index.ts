@@ -28,6 +28,8 @@ export * as Endpoint from "./Endpoint.ts"
 export * as EndpointMatcher from "./EndpointMatcher.ts"
 /** Wire schemas of the documented error bodies. */
 export * as ErrorBody from "./ErrorBody.ts"
+/** Which wire format a server answers errors in: the contract's or RFC 9457 problem details, negotiated from `Accept`. */
+export * as ErrorFormat from "./ErrorFormat.ts"
 /** An OpenAPI 3.1 document from a list of endpoint contracts, error responses and documented codes included. */
 export * as OpenApi from "./OpenApi.ts"
 /** Prefixed object-ID schemas (`mc_…`, `c_…`). */

@@ -30,6 +30,7 @@
  *
  * @module
  */
+import type * as ErrorFormat from "@centrapay-effect/core/ErrorFormat"
 import type * as RequestChecks from "@centrapay-effect/core/RequestChecks"
 import * as ServerRequest from "@centrapay-effect/core/ServerRequest"
 import type * as ServerResponse from "@centrapay-effect/core/ServerResponse"
@@ -68,11 +69,13 @@ export interface LambdaHandler<Event, Result> {
 
 /**
  * How the handler reads events and bounds the program: core's limits
- * (`maxBodyBytes`, default 1 MiB), the event source, the timeout margin.
+ * (`maxBodyBytes`, default 1 MiB), the format of error responses
+ * (`errorFormat`: core's, default `"centrapay"`; `"problem+json"` or
+ * `"negotiate"` for RFC 9457), the event source, the timeout margin.
  *
  * @category models
  */
-export interface Options extends RequestChecks.Options {
+export interface Options extends RequestChecks.Options, ErrorFormat.Options {
   /**
    * The event source, when the function is wired to one: events are read as
    * that source without detection. @default detected per event
@@ -145,7 +148,10 @@ export function make<R, LE>(
   options?: Options
 ): LambdaHandler<unknown, Translate.AnyResult> {
   // Logs are core's default: one JSON line per event (what CloudWatch Logs Insights reads).
-  const runtime = ServerRuntime.make<R, LE, Services>(program, layer, { maxBodyBytes: options?.maxBodyBytes })
+  const runtime = ServerRuntime.make<R, LE, Services>(program, layer, {
+    maxBodyBytes: options?.maxBodyBytes,
+    errorFormat: options?.errorFormat
+  })
   const source = options?.source
   const margin = Duration.toMillis(Duration.fromInputUnsafe(options?.timeoutMargin ?? defaultTimeoutMargin))
 

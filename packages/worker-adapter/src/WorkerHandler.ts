@@ -23,6 +23,7 @@
  * @module
  */
 
+import * as ErrorFormat from "@centrapay-effect/core/ErrorFormat"
 import * as RequestChecks from "@centrapay-effect/core/RequestChecks"
 import type * as ServerRequest from "@centrapay-effect/core/ServerRequest"
 import * as ServerResponse from "@centrapay-effect/core/ServerResponse"
@@ -63,11 +64,13 @@ export type Services = WorkerContext.Env | WorkerContext.ExecutionContext | Work
 
 /**
  * How the handler reads requests and bounds the program: core's limits
- * (`maxBodyBytes`, default 1 MiB) and a deadline.
+ * (`maxBodyBytes`, default 1 MiB), the format of error responses
+ * (`errorFormat`: core's, default `"centrapay"`; `"problem+json"` or
+ * `"negotiate"` for RFC 9457) and a deadline.
  *
  * @category models
  */
-export interface Options extends RequestChecks.Options {
+export interface Options extends RequestChecks.Options, ErrorFormat.Options {
   /**
    * Time a request may take — waiting for the layer's build included —
    * before it is answered with 503 + `Retry-After` (the program interrupted).
@@ -127,7 +130,7 @@ export const make = <Env extends object, R, LE = never>(
           ConfigProvider.layer(ConfigProvider.fromUnknown(env))
         )
       )
-      runtime = ServerRuntime.make<R, LE, Services>(program, services, limits)
+      runtime = ServerRuntime.make<R, LE, Services>(program, services, { ...limits, errorFormat: options?.errorFormat })
     }
     return runtime
   }
@@ -145,7 +148,9 @@ export const make = <Env extends object, R, LE = never>(
       maxBodyBytes: limits.maxBodyBytes
     })
     if (Result.isFailure(read))
-      return WorkerResponse.fromServerResponse(ServerResponse.fromError(read.failure, requestId))
+      return WorkerResponse.fromServerResponse(
+        ServerResponse.fromError(read.failure, requestId, ErrorFormat.choose(options?.errorFormat, headers.accept))
+      )
     const services = Context.makeUnsafe<Services>(
       new Map<string, unknown>([
         [WorkerContext.Env.key, env],
