@@ -6,7 +6,16 @@
  * 502 (504 for a timeout), never forwarded.
  */
 
-import { ApiError, ApiKeys, Client, Credentials, Endpoint, RetryPolicy, Router } from "@centrapay-effect/core"
+import {
+  ApiError,
+  ApiKeys,
+  Client,
+  Credentials,
+  Endpoint,
+  type RateLimiter,
+  RetryPolicy,
+  Router
+} from "@centrapay-effect/core"
 import { Config, Context, Duration, Effect, Layer, Logger } from "effect"
 import {
   CreateAssetTransfer,
@@ -130,32 +139,46 @@ export const app = Effect.gen(function* () {
 /**
  * How to reach the rates provider, read with `Config` (the process environment on Lambda,
  * the Worker's `env` on Workers): `RATES_API_URL`, `RATES_API_KEY`, and optionally
- * `RATES_API_ATTEMPT_TIMEOUT` (default 2 seconds) and `RATES_API_MAX_ATTEMPTS` (default 3).
+ * `RATES_API_ATTEMPT_TIMEOUT` (default 2 seconds), `RATES_API_MAX_ATTEMPTS` (default 3) and
+ * `RATES_API_ACCOUNT` (default `wallet-api`): our account at the provider, whose budget of
+ * 200 requests per minute the client's rate limiter keeps (shared by every container or
+ * isolate when `layer` is given a store).
  */
 export const ratesApiConfig: Config.Config<Client.Config> = Config.all({
   baseUrl: Config.String("RATES_API_URL"),
   apiKey: Config.Redacted("RATES_API_KEY"),
   attemptTimeout: Config.Duration("RATES_API_ATTEMPT_TIMEOUT").pipe(Config.withDefault(Duration.seconds(2))),
-  maxAttempts: Config.Int("RATES_API_MAX_ATTEMPTS").pipe(Config.withDefault(3))
+  maxAttempts: Config.Int("RATES_API_MAX_ATTEMPTS").pipe(Config.withDefault(3)),
+  account: Config.String("RATES_API_ACCOUNT").pipe(Config.withDefault("wallet-api"))
 }).pipe(
-  Config.map(({ baseUrl, apiKey, attemptTimeout, maxAttempts }) => ({
+  Config.map(({ baseUrl, apiKey, attemptTimeout, maxAttempts, account }) => ({
     baseUrl,
     credentials: Credentials.apiKey(apiKey),
     attemptTimeout,
-    retryPolicy: RetryPolicy.make({ maxAttempts })
+    retryPolicy: RetryPolicy.make({ maxAttempts }),
+    rateLimit: { account }
   }))
 )
 
 /**
  * Everything the program needs: the store and the rate limiter in memory, the rates
  * provider's `Client`, built from `ratesApiConfig` by the runtime's client layer
- * (`LambdaClient.layer`, `WorkerClient.layer`, or core's `Client.layer`), and one JSON
- * line per log entry in both runtimes (what CloudWatch Logs and Workers Logs index).
+ * (`LambdaClient.layer`, `WorkerClient.layer`, or core's `Client.layer`), its rate
+ * limiter's shared store when one is given (Redis on Lambda, the Durable Object on
+ * Workers; else each container or isolate counts alone), and one JSON line per log entry
+ * in both runtimes (what CloudWatch Logs and Workers Logs index).
  */
-export const layer = (client: (config: Client.Config) => Layer.Layer<Client.Client>) =>
+export const layer = (
+  client: (config: Client.Config) => Layer.Layer<Client.Client>,
+  rateLimiterStore?: Layer.Layer<RateLimiter.Store>
+) =>
   Layer.mergeAll(
     WalletStore.layerMemory,
     RateLimit.layerMemory,
-    Layer.unwrap(Effect.map(ratesApiConfig, client)),
+    Layer.unwrap(
+      Effect.map(ratesApiConfig, (config) =>
+        rateLimiterStore === undefined ? client(config) : client(config).pipe(Layer.provide(rateLimiterStore))
+      )
+    ),
     Logger.layer([Logger.consoleJson])
   )

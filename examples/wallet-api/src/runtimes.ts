@@ -39,9 +39,16 @@ export const startLambda = async (env: Readonly<Record<string, string>>, port = 
   }
 }
 
-/** The Worker in workerd, on `port` (0: any free port), with `env` as its bindings. */
+/**
+ * The Worker in workerd, on `port` (0: any free port), with `env` as its bindings and the
+ * rate limiter's Durable Object bound as `RATE_LIMITER`, as `wrangler.toml` would bind it.
+ */
 export const startWorker = async (env: Readonly<Record<string, string>>, port = 0): Promise<Running> => {
-  const worker = await LocalWorker.serve(workerEntry, { port, bindings: env })
+  const worker = await LocalWorker.serve(workerEntry, {
+    port,
+    bindings: env,
+    durableObjects: { RATE_LIMITER: "RateLimiterObject" }
+  })
   return { name: "Cloudflare Workers (workerd via miniflare)", url: worker.url, stop: worker.dispose }
 }
 

@@ -1,8 +1,22 @@
 /**
- * The wallet API as a Cloudflare Workers module: `export default { fetch }`.
+ * The Wallet API as a Cloudflare Workers module: `export default { fetch }`. The rates
+ * provider's rate limit is shared by every isolate through the `RateLimiterObject`
+ * Durable Object when the `RATE_LIMITER` binding is there (wrangler.toml:
+ * `[[durable_objects.bindings]] name = "RATE_LIMITER", class_name = "RateLimiterObject"`).
  */
 import { WorkerClient, WorkerHandler } from "@centrapay-effect/worker-adapter"
+import * as RateLimiterObject from "@centrapay-effect/worker-adapter/RateLimiterObject"
 import { app, layer } from "./app.ts"
 
+/** The Durable Object class the `RATE_LIMITER` binding names: one object per account. */
+export { RateLimiterObject } from "@centrapay-effect/worker-adapter/RateLimiterObject"
+
+/** The bindings this Worker reads besides the `Config` strings. */
+interface Env {
+  readonly RATE_LIMITER?: RateLimiterObject.Namespace<unknown>
+}
+
 /** The Worker entry point. */
-export default WorkerHandler.make(app, layer(WorkerClient.layer))
+export default WorkerHandler.make(app, (env: Env) =>
+  layer(WorkerClient.layer, env.RATE_LIMITER === undefined ? undefined : RateLimiterObject.layerStore(env.RATE_LIMITER))
+)

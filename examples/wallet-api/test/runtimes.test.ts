@@ -1,6 +1,7 @@
 import * as http from "node:http"
-import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { afterAll, beforeAll, describe, expect, inject, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { createClient } from "redis"
 import { ratesApiEnv, startRatesApi } from "../src/demo/rates-api.ts"
 import type { ScriptedServer } from "../src/demo/scripted-server.ts"
 import { type Running, startLambda, startWorker } from "../src/runtimes.ts"
@@ -10,10 +11,14 @@ let rates: ScriptedServer
 let lambda: Running
 let worker: Running
 
+// The rates provider's budget is shared through Redis by the Lambda (`REDIS_URL`) and
+// through the Durable Object by the Worker (`startWorker` binds it), under this account.
+const ratesAccount = `wallet-api-test-${process.pid}`
+
 beforeAll(async () => {
   rates = await startRatesApi()
-  const env = ratesApiEnv(rates.url)
-  ;[lambda, worker] = await Promise.all([startLambda(env), startWorker(env)])
+  const env = { ...ratesApiEnv(rates.url), RATES_API_ACCOUNT: ratesAccount }
+  ;[lambda, worker] = await Promise.all([startLambda({ ...env, REDIS_URL: inject("redisUrl") }), startWorker(env)])
 }, 60_000)
 
 afterAll(async () => {
@@ -295,6 +300,18 @@ describe("the wallet API in both runtimes", () => {
       const again = await ask(base, "/api/asset-transfers", json(body))
       expect(again).toEqual(first)
       expect(first.status).toBe(200)
+    }
+  })
+
+  it("the Lambda's calls to the rates provider take their slots from the shared budget in Redis", async () => {
+    const answer = await ask(lambda.url, "/api/exchange-rates/USD/live")
+    expect(answer.status).toBe(200)
+    const redis = await createClient({ url: inject("redisUrl") }).connect()
+    try {
+      const keys = await redis.keys(`centrapay-effect:ratelimit:*${ratesAccount}*`)
+      expect(keys.length).toBeGreaterThan(0)
+    } finally {
+      await redis.quit()
     }
   })
 })

@@ -407,6 +407,9 @@ export class UndecodableResponse extends Schema.TaggedError<UndecodableResponse>
  * `response-too-large`: the response body (as decoded) went past the
  * client's `maxResponseBytes`, so reading stopped there and the connection
  * was closed; nothing of the body is kept, and it is never retried.
+ * `rate-limiter-unavailable`: the shared rate limiter's store did not answer
+ * and the client was set to fail then (`rateLimit.onStoreFailure: "fail"`),
+ * so the request was never sent; never retried.
  *
  * @category schemas
  */
@@ -416,15 +419,17 @@ export const TransportReason = Schema.Literals([
   "dns-lookup",
   "subrequest-limit",
   "response-too-large",
+  "rate-limiter-unavailable",
   "other"
 ])
 
 /**
  * The exchange failed on the way, not by any status: connection refused or
- * reset (also mid-body), DNS failure, the platform's subrequest limit, or a
- * response body past the client's cap. Retryable (a POST only with an
- * idempotency key, or when nothing was sent: refused, DNS), except past the
- * subrequest limit or the body cap.
+ * reset (also mid-body), DNS failure, the platform's subrequest limit, a
+ * response body past the client's cap, or a shared rate limiter that could
+ * not be reached. Retryable (a POST only with an idempotency key, or when
+ * nothing was sent: refused, DNS), except past the subrequest limit, the
+ * body cap, or with the rate limiter unavailable.
  *
  * @category errors
  */

@@ -99,7 +99,15 @@ export interface Config {
    * @default defaultMaxResponseBytes (4 MiB)
    */
   readonly maxResponseBytes?: number | undefined
-  /** Queue requests client-side (`{}` for the documented 200 per minute). @default off */
+  /**
+   * Queue requests client-side (`{}` for the documented 200 per minute),
+   * counted against `account`. The budget lives in the `RateLimiter.Store`
+   * in the context when there is one (Redis, a Durable Object: shared by
+   * every process using it), else in this client's memory. A 429 with
+   * `Retry-After` pauses every client sharing the store. With
+   * `onStoreFailure: "fail"`, a store that does not answer fails the call
+   * with a `TransportFailure` (`rate-limiter-unavailable`). @default off
+   */
   readonly rateLimit?: RateLimiter.Options | undefined
 }
 
@@ -397,16 +405,32 @@ const run = <M extends string, C extends string, A>(
       attempt += 1
       const current = attempt
       const step: Step<A, CallError<M, C>> = yield* Effect.gen(function* () {
+        let permit: RateLimiter.Permit | undefined
         if (settings.limiter !== undefined) {
-          const wait = yield* settings.limiter.reserve
-          if (Duration.isGreaterThan(wait, Duration.zero)) {
-            yield* Effect.annotateCurrentSpan({ "centrapay.limiter.wait_ms": Duration.toMillis(wait) })
-            const now = yield* Clock.currentTimeMillis
-            if (deadline !== undefined && now + Duration.toMillis(wait) >= deadline.at) {
-              yield* Effect.annotateCurrentSpan({ "centrapay.decision": "stop: deadline" })
-              return failed(pastDeadline(deadline, current))
+          const admission = yield* Effect.result(settings.limiter.take(deadline?.at))
+          if (Result.isFailure(admission)) {
+            yield* Effect.annotateCurrentSpan({ "centrapay.decision": "stop: rate limiter unavailable" })
+            return failed(
+              new ApiError.TransportFailure({
+                method: prepared.method,
+                url: prepared.url,
+                reason: "rate-limiter-unavailable",
+                detail: admission.failure.message
+              })
+            )
+          }
+          if (admission.success._tag === "PastDeadline" && deadline !== undefined) {
+            yield* Effect.annotateCurrentSpan({
+              "centrapay.limiter.wait_ms": Duration.toMillis(admission.success.wait),
+              "centrapay.decision": "stop: deadline"
+            })
+            return failed(pastDeadline(deadline, current))
+          }
+          if (admission.success._tag === "Admitted") {
+            permit = admission.success.permit
+            if (!Duration.isZero(permit.waited)) {
+              yield* Effect.annotateCurrentSpan({ "centrapay.limiter.wait_ms": Duration.toMillis(permit.waited) })
             }
-            yield* Effect.sleep(wait)
           }
         }
         const auth = yield* Effect.result(settings.session.current)
@@ -452,6 +476,10 @@ const run = <M extends string, C extends string, A>(
         }
         const error = failure
         yield* Effect.annotateCurrentSpan({ "centrapay.outcome": error._tag })
+        // A 429 pauses every client sharing the limiter's store until its Retry-After.
+        if (permit !== undefined && error._tag === "TooManyRequests" && error.retryAfter !== undefined) {
+          yield* permit.rateLimited(error.retryAfter)
+        }
 
         const refresh = settings.session.refresh
         if (error._tag === "Unauthorized" && refresh !== undefined && !replayed) {

@@ -33,11 +33,17 @@ export const retryableFailures: ReadonlySet<"TransportFailure" | "Timeout"> = ne
 /**
  * Transport failures a retry cannot cure: past the platform's subrequest
  * limit, every further attempt of the same incoming request fails the same
- * way; a response body over the client's cap would be as large again.
+ * way; a response body over the client's cap would be as large again; a
+ * client set to fail when its shared rate limiter is unavailable asked not
+ * to wait for it.
  *
  * @category retry table
  */
-export const neverRetriedTransportReasons: ReadonlySet<string> = new Set(["subrequest-limit", "response-too-large"])
+export const neverRetriedTransportReasons: ReadonlySet<string> = new Set([
+  "subrequest-limit",
+  "response-too-large",
+  "rate-limiter-unavailable"
+])
 
 /**
  * Statuses the contract says must never be retried as-is.

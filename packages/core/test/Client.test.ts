@@ -781,7 +781,7 @@ describe("Client: client-side rate limit", () => {
     Effect.gen(function* () {
       const probe = yield* ClockProbe.make
       const server = yield* Server.make([Server.json(200, thing)], { now: probe.now })
-      const client = yield* clientFor(server, { rateLimit: { limit: 2, window: "1 minute" } })
+      const client = yield* clientFor(server, { rateLimit: { limit: 2, window: "1 minute", margin: 0 } })
       const calls = yield* fork(
         probe,
         Effect.all(
@@ -799,7 +799,7 @@ describe("Client: client-side rate limit", () => {
     })
   )
 
-  it.effect("the default is the documented 200 requests per minute", () =>
+  it.effect("the default is the documented 200 requests per minute, each window counted 5% longer", () =>
     Effect.gen(function* () {
       const probe = yield* ClockProbe.make
       const server = yield* Server.make([Server.json(200, thing)], { now: probe.now })
@@ -811,12 +811,12 @@ describe("Client: client-side rate limit", () => {
           { concurrency: 50 }
         )
       )
-      expect(yield* probe.nextSleep).toBe(60_000)
+      expect(yield* probe.nextSleep).toBe(63_000)
       yield* server.awaitRequests(200)
-      yield* TestClock.adjust("1 minute")
+      yield* TestClock.adjust("63 seconds")
       yield* Fiber.join(calls)
       expect(server.requests.filter((r) => r.at === 0)).toHaveLength(200)
-      expect(server.requests.at(-1)?.at).toBe(60_000)
+      expect(server.requests.at(-1)?.at).toBe(63_000)
     })
   )
 })

@@ -19,6 +19,11 @@ export interface Options {
   readonly port?: number | undefined
   /** Plain-text bindings, seen by the worker as `env`. */
   readonly bindings?: Readonly<Record<string, string>> | undefined
+  /**
+   * Durable Object bindings: the binding's name in `env` → the class the entry
+   * module exports, e.g. `{ RATE_LIMITER: "RateLimiterObject" }`.
+   */
+  readonly durableObjects?: Readonly<Record<string, string>> | undefined
   /** @default "2026-01-01" */
   readonly compatibilityDate?: string | undefined
 }
@@ -64,6 +69,7 @@ type MiniflareConstructor = new (options: {
   readonly compatibilityDate: string
   readonly compatibilityFlags: ReadonlyArray<string>
   readonly bindings: Readonly<Record<string, string>>
+  readonly durableObjects: Readonly<Record<string, string>>
   readonly port: number
   readonly host: string
 }) => MiniflareInstance
@@ -128,6 +134,7 @@ export const serve = async (entry: string, options?: Options): Promise<LocalWork
     compatibilityDate: options?.compatibilityDate ?? "2026-01-01",
     compatibilityFlags: ["nodejs_compat"],
     bindings: options?.bindings ?? {},
+    durableObjects: options?.durableObjects ?? {},
     port: options?.port ?? 8787,
     host: "127.0.0.1"
   })

@@ -8,6 +8,8 @@
  * @module
  */
 
+/** The shared rate limit on a Durable Object: the object class and the client's store. */
+export * as RateLimiterObject from "./RateLimiterObject.ts"
 /** Subrequest limits per incoming request, and the typed error past them. */
 export * as Subrequests from "./Subrequests.ts"
 /** Core's client and an `HttpClient` on the Workers `fetch`, within the subrequest limits. */
