@@ -30,10 +30,14 @@ export * as EndpointMatcher from "./EndpointMatcher.ts"
 export * as ErrorBody from "./ErrorBody.ts"
 /** Which wire format a server answers errors in: the contract's or RFC 9457 problem details, negotiated from `Accept`. */
 export * as ErrorFormat from "./ErrorFormat.ts"
-/** An OpenAPI 3.1 document from a list of endpoint contracts, error responses and documented codes included. */
-export * as OpenApi from "./OpenApi.ts"
+/** The contract's errors as `HttpApi` error schemas: status, wire body and headers, documented codes as literals. */
+export * as HttpApiErrors from "./HttpApiErrors.ts"
+/** Effect HTTP apps (`HttpRouter`, `HttpApiBuilder`) as server programs, the contract held at the edge. */
+export * as HttpApp from "./HttpApp.ts"
 /** Prefixed object-ID schemas (`mc_…`, `c_…`). */
 export * as ObjectId from "./ObjectId.ts"
+/** An OpenAPI 3.1 document from a list of endpoint contracts, error responses and documented codes included. */
+export * as OpenApi from "./OpenApi.ts"
 /** Query parameters: one linear, prototype-safe, bounded parser for every platform's form. */
 export * as QueryString from "./QueryString.ts"
 /** Client-side limiter for the documented 200 requests per minute. */

@@ -6,18 +6,21 @@
  *
  * Peers: a hand-written handler (the floor), middy + http-error-handler,
  * hono's aws-lambda adapter, and Effect 4's `HttpEffect.toWebHandler` behind a
- * naive event ⇄ Web `Request`/`Response` conversion. `@effect-aws/lambda` is
+ * naive event ⇄ Web `Request`/`Response` conversion; and the same route as an
+ * Effect `HttpApi` (errors from core's `HttpApiErrors`) served by this adapter
+ * (`LambdaHttpApp.make`). `@effect-aws/lambda` is
  * measured separately (it needs Effect 3, which cannot share this workspace;
  * see the README).
  */
 import { readFileSync } from "node:fs"
-import { Endpoint, Router, ServerResponse } from "@centrapay-effect/core"
-import { LambdaContext, LambdaHandler } from "@centrapay-effect/lambda-adapter"
+import { Endpoint, HttpApiErrors, HttpApp, Router, ServerResponse } from "@centrapay-effect/core"
+import { LambdaContext, LambdaHandler, LambdaHttpApp } from "@centrapay-effect/lambda-adapter"
 import middy from "@middy/core"
 import httpErrorHandler from "@middy/http-error-handler"
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda"
-import { Data, Effect, Layer } from "effect"
-import { HttpEffect, HttpServerRequest, HttpServerResponse } from "effect/http"
+import { Data, Effect, Layer, Schema } from "effect"
+import { HttpEffect, HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "effect/http"
+import { HttpApi, HttpApiBuilder, HttpApiEndpoint, HttpApiGroup } from "effect/http-api"
 import { Hono } from "hono"
 import { handle } from "hono/aws-lambda"
 
@@ -49,6 +52,25 @@ const app = Router.toHandler(
 )
 const ours = LambdaHandler.make(app, Layer.empty, { source: "api-gateway-v2" })
 const oursDetecting = LambdaHandler.make(app, Layer.empty)
+
+// --- this adapter serving an Effect HttpApi ------------------------------------------
+const Api = HttpApi.make("bench").add(
+  HttpApiGroup.make("bench")
+    .add(
+      HttpApiEndpoint.post("transfer", "/api/asset-transfers", {
+        success: Schema.Struct({ ok: Schema.Boolean }),
+        error: HttpApiErrors.forEndpoint(CreateAssetTransfer)
+      })
+    )
+    .add(HttpApiEndpoint.get("health", "/health", { success: Schema.Struct({ ok: Schema.Boolean }) }))
+)
+const BenchLive = HttpApiBuilder.group(Api, "bench", (handlers) =>
+  handlers.handle("transfer", () => Effect.fail(insufficient)).handle("health", () => Effect.succeed({ ok: true }))
+)
+const apiRoutes = HttpApiBuilder.layer(Api).pipe(Layer.provide(BenchLive), Layer.provide(HttpServer.layerServices))
+const oursHttpApi = LambdaHttpApp.make(HttpApp.routed, HttpApp.router(HttpRouter.toHttpEffect(apiRoutes)), {
+  source: "api-gateway-v2"
+})
 
 // --- hand-written: the floor ---------------------------------------------------
 const handWritten = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
@@ -160,6 +182,7 @@ const forHono = (event: APIGatewayProxyEventV2) => ({
 const peers = [
   peer("@centrapay-effect/lambda-adapter (source named)", (event) => ours(event, context), transfer, health),
   peer("@centrapay-effect/lambda-adapter (detected)", (event) => oursDetecting(event, context), transfer, health),
+  peer("@centrapay-effect/lambda-adapter + Effect HttpApi", (event) => oursHttpApi(event, context), transfer, health),
   peer("hand-written", handWritten, transfer, health),
   peer("middy + http-error-handler", (event) => middyHandler(event, context), transfer, health),
   peer("hono aws-lambda", (event) => honoHandler(event, context), forHono(transfer), forHono(health)),
@@ -178,3 +201,4 @@ for (const [name, error, success] of rows) {
 }
 await ours.dispose()
 await oursDetecting.dispose()
+await oursHttpApi.dispose()

@@ -19,3 +19,5 @@ export * as LambdaContext from "./LambdaContext.ts"
 export * as LambdaEvent from "./LambdaEvent.ts"
 /** Turns an Effect program and its layer into a Lambda handler. */
 export * as LambdaHandler from "./LambdaHandler.ts"
+/** Serves an Effect HTTP app (`HttpApi`, `HttpRouter`) from Lambda, the contract at the edge. */
+export * as LambdaHttpApp from "./LambdaHttpApp.ts"

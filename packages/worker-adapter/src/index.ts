@@ -18,6 +18,8 @@ export * as WorkerClient from "./WorkerClient.ts"
 export * as WorkerContext from "./WorkerContext.ts"
 /** Turns an Effect program and its layer into a Workers module handler. */
 export * as WorkerHandler from "./WorkerHandler.ts"
+/** Serves an Effect HTTP app (`HttpApi`, `HttpRouter`) from Workers, the contract at the edge. */
+export * as WorkerHttpApp from "./WorkerHttpApp.ts"
 /** A Workers `Request` in core's neutral form, body capped. */
 export * as WorkerRequest from "./WorkerRequest.ts"
 /** Core's neutral response as a Workers `Response`. */

@@ -1,0 +1,9 @@
+/**
+ * The HttpApi wallet as a Cloudflare Workers module: `export default { fetch }`.
+ */
+import { layer as services } from "@centrapay-effect/wallet-api/app"
+import { WorkerClient, WorkerHttpApp } from "@centrapay-effect/worker-adapter"
+import { app, layer } from "./app.ts"
+
+/** The Worker entry point. */
+export default WorkerHttpApp.make(app, layer(services(WorkerClient.layer)))
