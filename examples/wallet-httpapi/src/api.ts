@@ -20,8 +20,13 @@ import { HttpApi, HttpApiEndpoint, HttpApiGroup } from "effect/http-api"
 
 const CurrencyParams = { currency: Schema.String.check(Schema.isPattern(/^[A-Z]{3}$/)) }
 
-/** The wallet's endpoints, one group. */
+/**
+ * The wallet's endpoints, one group. Its errors are answered by core as the contract says
+ * (`HttpApiErrors.AnswerErrors`) rather than encoded by the endpoints' error schemas: the
+ * same bytes, less work per error response.
+ */
 export class Wallet extends HttpApiGroup.make("wallet")
+  .middleware(HttpApiErrors.AnswerErrors)
   .add(
     HttpApiEndpoint.post("createAssetTransfer", "/api/asset-transfers", {
       payload: AssetTransferRequest,

@@ -5,7 +5,7 @@
  * (429), then routes; every failure is one of the contract's errors, which
  * the endpoint's error schemas encode as the contract says.
  */
-import { Client, HttpApp } from "@centrapay-effect/core"
+import { Client, HttpApiErrors, HttpApp } from "@centrapay-effect/core"
 import type * as RateLimit from "@centrapay-effect/wallet-api/RateLimit"
 import * as Rules from "@centrapay-effect/wallet-api/rules"
 import * as WalletStore from "@centrapay-effect/wallet-api/WalletStore"
@@ -47,6 +47,7 @@ export const WalletLive = HttpApiBuilder.group(WalletApi, "wallet", (handlers) =
 /** The routes `HttpApp.router` builds: the API, its handlers, Effect's server services. */
 export const routes = HttpApiBuilder.layer(WalletApi).pipe(
   Layer.provide(WalletLive),
+  Layer.provide(HttpApiErrors.layerAnswerErrors),
   Layer.provide(HttpServer.layerServices)
 )
 

@@ -27,7 +27,7 @@ import * as ErrorReporter from "effect/ErrorReporter"
 import * as Cookies from "effect/http/Cookies"
 import * as HttpServerRequest from "effect/http/HttpServerRequest"
 import * as HttpServerRespondable from "effect/http/HttpServerRespondable"
-import type * as HttpServerResponse from "effect/http/HttpServerResponse"
+import * as HttpServerResponse from "effect/http/HttpServerResponse"
 import * as HttpApiError from "effect/http-api/HttpApiError"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
@@ -99,10 +99,13 @@ export const toProgram = <E, R>(
         ),
         Effect.matchCauseEffect({
           onSuccess: (response): Effect.Effect<ServerResponse.ServerResponse, ServerResponse.ProgramError> => {
-            // An upstream failure the app answered (HttpApi encodes it 502/504 as `HttpApiErrors`
-            // says) is given to the runtime as the failure it was: the same answer, and its cause logged.
+            // A contract error left for core to answer (`answerLater`, HttpApiErrors' middleware) is
+            // given to the runtime as the failure it was, as is an upstream failure the app answered
+            // (HttpApi encodes it 502/504 as `HttpApiErrors` says): the same answer, its cause logged.
+            const raised = answeredLater.get(response)
             const upstream = reported.get(fiber)
             reported.delete(fiber)
+            if (raised !== undefined) return Effect.fail(raised)
             return upstream === undefined ? answer(response, request) : Effect.fail(upstream)
           },
           onFailure: (cause) => {
@@ -113,6 +116,25 @@ export const toProgram = <E, R>(
       )
     })
   )
+
+// The contract errors `answerLater` stands in for, by the response that stands in for each.
+const answeredLater = new WeakMap<HttpServerResponse.HttpServerResponse, ServerResponse.ProgramError>()
+
+/**
+ * A stand-in response for one of the contract's errors, which `toProgram`
+ * turns back into that failure, so core answers it as any program's (one
+ * encoding, upstream failures 502/504 and logged): a middleware that
+ * catches the errors before a framework encodes them returns this.
+ * `undefined` for a failure that is not one of the contract's.
+ *
+ * @category converting
+ */
+export const answerLater = (error: unknown): HttpServerResponse.HttpServerResponse | undefined => {
+  if (!isProgramError(error)) return undefined
+  const standIn = HttpServerResponse.empty({ status: 500 })
+  answeredLater.set(standIn, error)
+  return standIn
+}
 
 // The upstream failures HttpApi handlers reported (`Effect.withErrorReporting`) by request fiber.
 const reported = new WeakMap<object, ServerResponse.UpstreamError>()
