@@ -140,7 +140,16 @@ const expected: Record<Path, { status: number; headers: Record<string, string>; 
 }
 
 describe("HttpApiErrors: the contract's errors in an HttpApi", () => {
-  for (const path of Object.keys(failures) as ReadonlyArray<Path>) {
+  const paths: ReadonlyArray<Path> = [
+    "/business",
+    "/quota",
+    "/malformed",
+    "/unauthorized",
+    "/forbidden",
+    "/limited",
+    "/unavailable"
+  ]
+  for (const path of paths) {
     it(`${path}: the error schemas and AnswerErrors give the contract's answer, byte for byte`, async () => {
       const want = expected[path]
       for (const runtime of [schemasRuntime, coreRuntime]) {
