@@ -4,7 +4,11 @@
  * limit learns how long until the window resets. Windows are kept in a `Map`
  * by account id.
  */
-import { Clock, Context, Duration, Effect, Layer } from "effect"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 
 /** The rate limiter's one operation: take a slot, or learn how long to wait. */
 export interface RateLimitShape {

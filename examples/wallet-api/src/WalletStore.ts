@@ -5,8 +5,12 @@
  * no money twice.
  */
 
-import { ApiKeys, type ErrorBody } from "@centrapay-effect/core"
-import { Context, Effect, Layer, Semaphore } from "effect"
+import * as ApiKeys from "@centrapay-effect/core/ApiKeys"
+import type * as ErrorBody from "@centrapay-effect/core/ErrorBody"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Semaphore from "effect/Semaphore"
 
 /** An account an API key acts for. */
 export interface Account {

@@ -6,8 +6,16 @@
  * 502 (504 for a timeout), never forwarded.
  */
 
-import { type Client, Credentials, type RateLimiter, RetryPolicy, Router } from "@centrapay-effect/core"
-import { Config, Duration, Effect, Layer, Logger } from "effect"
+import type * as Client from "@centrapay-effect/core/Client"
+import * as Credentials from "@centrapay-effect/core/Credentials"
+import type * as RateLimiter from "@centrapay-effect/core/RateLimiter"
+import * as RetryPolicy from "@centrapay-effect/core/RetryPolicy"
+import * as Router from "@centrapay-effect/core/Router"
+import * as Config from "effect/Config"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
 import { CreateAssetTransfer, GetExchangeRate, GetLiveExchangeRate, GetMerchantConfig } from "./contracts.ts"
 import * as RateLimit from "./RateLimit.ts"
 import * as Rules from "./rules.ts"

@@ -4,8 +4,10 @@
  * demo's client and the OpenAPI document all read these declarations.
  */
 
-import { Centrapay, Endpoint, ObjectId } from "@centrapay-effect/core"
-import { Schema } from "effect"
+import * as Centrapay from "@centrapay-effect/core/Centrapay"
+import * as Endpoint from "@centrapay-effect/core/Endpoint"
+import * as ObjectId from "@centrapay-effect/core/ObjectId"
+import * as Schema from "effect/Schema"
 
 /** The body of an asset transfer. `idempotencyKey` makes a repeat return the saved result. */
 export const AssetTransferRequest = Schema.Struct({

@@ -5,9 +5,13 @@
  * request), the rates provider's rate limit is shared by every container
  * through Redis.
  */
-import { LambdaClient, LambdaHandler } from "@centrapay-effect/lambda-adapter"
+import * as LambdaClient from "@centrapay-effect/lambda-adapter/LambdaClient"
+import * as LambdaHandler from "@centrapay-effect/lambda-adapter/LambdaHandler"
 import * as RedisRateLimiter from "@centrapay-effect/lambda-adapter/RedisRateLimiter"
-import { Config, Effect, Layer, Option } from "effect"
+import * as Config from "effect/Config"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { app, layer } from "./app.ts"
 
 const services = Layer.unwrap(

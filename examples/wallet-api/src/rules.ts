@@ -6,8 +6,13 @@
  * Effect's `HttpApi`, so both answer alike.
  */
 
-import { ApiError, ApiKeys, Client, Endpoint } from "@centrapay-effect/core"
-import { Context, Duration, Effect } from "effect"
+import * as ApiError from "@centrapay-effect/core/ApiError"
+import * as ApiKeys from "@centrapay-effect/core/ApiKeys"
+import * as Client from "@centrapay-effect/core/Client"
+import * as Endpoint from "@centrapay-effect/core/Endpoint"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import {
   type AssetTransferRequest,
   CreateAssetTransfer,

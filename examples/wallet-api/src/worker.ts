@@ -4,8 +4,10 @@
  * Durable Object when the `RATE_LIMITER` binding is there (wrangler.toml:
  * `[[durable_objects.bindings]] name = "RATE_LIMITER", class_name = "RateLimiterObject"`).
  */
-import { WorkerClient, WorkerHandler } from "@centrapay-effect/worker-adapter"
+
 import * as RateLimiterObject from "@centrapay-effect/worker-adapter/RateLimiterObject"
+import * as WorkerClient from "@centrapay-effect/worker-adapter/WorkerClient"
+import * as WorkerHandler from "@centrapay-effect/worker-adapter/WorkerHandler"
 import { app, layer } from "./app.ts"
 
 /** The Durable Object class the `RATE_LIMITER` binding names: one object per account. */

@@ -4,7 +4,8 @@
  * (`HttpApiErrors.forEndpoint`), so its documented codes stay literal types
  * and its OpenAPI document lists each of them.
  */
-import { HttpApiErrors, ObjectId } from "@centrapay-effect/core"
+import * as HttpApiErrors from "@centrapay-effect/core/HttpApiErrors"
+import * as ObjectId from "@centrapay-effect/core/ObjectId"
 import {
   AssetTransfer,
   AssetTransferRequest,
@@ -15,8 +16,10 @@ import {
   GetMerchantConfig,
   MerchantConfig
 } from "@centrapay-effect/wallet-api/contracts"
-import { Schema } from "effect"
-import { HttpApi, HttpApiEndpoint, HttpApiGroup } from "effect/http-api"
+import * as HttpApi from "effect/http-api/HttpApi"
+import * as HttpApiEndpoint from "effect/http-api/HttpApiEndpoint"
+import * as HttpApiGroup from "effect/http-api/HttpApiGroup"
+import * as Schema from "effect/Schema"
 
 const CurrencyParams = { currency: Schema.String.check(Schema.isPattern(/^[A-Z]{3}$/)) }
 

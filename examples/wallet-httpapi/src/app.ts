@@ -5,13 +5,18 @@
  * (429), then routes; every failure is one of the contract's errors, which
  * the endpoint's error schemas encode as the contract says.
  */
-import { Client, HttpApiErrors, HttpApp } from "@centrapay-effect/core"
+import * as Client from "@centrapay-effect/core/Client"
+import * as HttpApiErrors from "@centrapay-effect/core/HttpApiErrors"
+import * as HttpApp from "@centrapay-effect/core/HttpApp"
 import type * as RateLimit from "@centrapay-effect/wallet-api/RateLimit"
 import * as Rules from "@centrapay-effect/wallet-api/rules"
 import * as WalletStore from "@centrapay-effect/wallet-api/WalletStore"
-import { Effect, Layer, Option } from "effect"
-import { HttpRouter, HttpServer } from "effect/http"
-import { HttpApiBuilder } from "effect/http-api"
+import * as Effect from "effect/Effect"
+import * as HttpRouter from "effect/http/HttpRouter"
+import * as HttpServer from "effect/http/HttpServer"
+import * as HttpApiBuilder from "effect/http-api/HttpApiBuilder"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { WalletApi } from "./api.ts"
 
 // The account `app` authenticated, for this request. Read from the request's context: the

@@ -2,7 +2,8 @@
  * The HttpApi wallet as an AWS Lambda handler: any HTTP event source, detected per event.
  */
 
-import { LambdaClient, LambdaHttpApp } from "@centrapay-effect/lambda-adapter"
+import * as LambdaClient from "@centrapay-effect/lambda-adapter/LambdaClient"
+import * as LambdaHttpApp from "@centrapay-effect/lambda-adapter/LambdaHttpApp"
 import { layer as services } from "@centrapay-effect/wallet-api/app"
 import { app, layer } from "./app.ts"
 

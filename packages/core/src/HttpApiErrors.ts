@@ -373,9 +373,8 @@ export const forEndpoint = <M extends string>(endpoint: Documented<M>) =>
  * The middleware that answers the contract's errors as a core server does,
  * before `HttpApi` encodes them through the endpoint's error schemas: the
  * same bytes and headers, the same logging, without the schema union's
- * work per error response (in the Lambda benchmark, the HttpApi example's
- * error path drops from about 34 to about 20 µs; see the lambda-adapter
- * README). The endpoints still declare their errors (`forEndpoint`), which
+ * work per error response (less than half the time on the error path in
+ * the repository's Lambda benchmark). The endpoints still declare their errors (`forEndpoint`), which
  * types the handlers and documents the API. Add it to the API or a group
  * (`.middleware(HttpApiErrors.AnswerErrors)`) and provide
  * `layerAnswerErrors`; serve the app with `HttpApp.toProgram` (both

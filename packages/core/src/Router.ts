@@ -90,7 +90,7 @@ export const empty: Router<never, never> = new Router(new Map())
  * one generator function for all requests, rather than
  * `() => Effect.gen(function* () { … })`, which makes a new generator
  * function per request: V8's first call of each one costs several µs (about
- * 10 µs of a request in the worker-adapter benchmark, in Node and in
+ * 8 µs of a request in Node in the repository's benchmark, more in
  * workerd).
  *
  * @category combinators

@@ -1,53 +1,67 @@
 /**
- * Cold start: a fresh Node process imports a handler module and answers its
- * first event; the time from before the import to the first result, Node's
- * own start-up excluded. Median of 7 processes each, for:
- *
- * - the handler loaded from node_modules as is (ES modules, unbundled);
- * - the handler bundled with esbuild, as SAM and CDK's NodejsFunction deploy it;
- * - the same program on core's ServerRuntime alone, bundled: Effect's and
- *   core's share, so the difference is the adapter's.
+ * Cold start and warm memory: a fresh Node process imports a handler module
+ * and answers its first event (the benchmark's route, 403): the time from
+ * the process's start to the first result (`performance.now()`, as a Lambda
+ * init plus first invocation), and from before the import to it. The
+ * same process then answers 10,000 more events and reports its heap (after
+ * a full GC) and resident set: the memory of a warm container. Each handler
+ * is bundled with esbuild (minified, as SAM and CDK's NodejsFunction deploy
+ * it); this adapter's is also loaded unbundled from node_modules. Processes
+ * are interleaved across variants, `BENCH_PROCESSES` (default 7) each.
+ * Prints one JSON line for `core/bench/report.ts`.
  */
 import { execFileSync } from "node:child_process"
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { build } from "esbuild"
+import { emit } from "../../core/bench/stats.ts"
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url))
+const base = JSON.parse(readFileSync(new URL("../test/fixtures/apigw-v2-get.json", import.meta.url), "utf8"))
+const body = '{"amount":500}'
 const event = {
-  version: "2.0",
-  routeKey: "$default",
+  ...base,
   rawPath: "/api/asset-transfers",
-  rawQueryString: "",
-  headers: { "content-type": "application/json" },
-  isBase64Encoded: false,
-  body: "{}",
-  requestContext: { http: { method: "POST", path: "/api/asset-transfers" }, requestId: "cold", stage: "$default" }
+  headers: { ...base.headers, "content-type": "application/json", "content-length": String(body.length) },
+  body,
+  requestContext: {
+    ...base.requestContext,
+    http: { ...base.requestContext.http, method: "POST", path: "/api/asset-transfers" }
+  }
 }
 const context = "{ awsRequestId: 'cold', getRemainingTimeInMillis: () => 3000 }"
 
 const childFor = (module: string) => `
+const event = ${JSON.stringify(event)}
+const context = ${context}
 const started = performance.now()
 const { handler } = await import(${JSON.stringify(module)})
-const result = await handler(${JSON.stringify(event)}, ${context})
-process.stdout.write(JSON.stringify({ elapsed: performance.now() - started, status: result.statusCode }))
+const result = await handler(event, context)
+const answered = performance.now()
+const elapsed = answered - started
+for (let i = 0; i < 10000; i++) await handler(event, context)
+globalThis.gc()
+const { heapUsed, rss } = process.memoryUsage()
+process.stdout.write(JSON.stringify({ answered, elapsed, status: result.statusCode, heapUsed, rss }))
 `
 
-const coldStart = (module: string): { median: number; min: number; max: number } => {
-  const runs: Array<number> = []
-  for (let run = 0; run < 7; run++) {
-    const output = execFileSync(process.execPath, ["--input-type=module", "-e", childFor(module)], {
-      cwd: packageDir,
-      encoding: "utf8"
-    })
-    const { elapsed, status } = JSON.parse(output)
-    if (status !== 403) throw new Error(`unexpected status ${status}`)
-    runs.push(elapsed)
-  }
-  runs.sort((a, b) => a - b)
-  return { median: runs[3] ?? Number.NaN, min: runs[0] ?? Number.NaN, max: runs[6] ?? Number.NaN }
+interface Sample {
+  readonly answered: number
+  readonly elapsed: number
+  readonly heapUsed: number
+  readonly rss: number
+}
+
+const once = (module: string): Sample => {
+  const output = execFileSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", childFor(module)], {
+    cwd: packageDir,
+    encoding: "utf8"
+  })
+  const { answered, elapsed, status, heapUsed, rss } = JSON.parse(output)
+  if (status !== 403) throw new Error(`${module}: unexpected status ${status}`)
+  return { answered, elapsed, heapUsed, rss }
 }
 
 const bundle = async (entry: string, outDir: string): Promise<string> => {
@@ -67,16 +81,55 @@ const bundle = async (entry: string, outDir: string): Promise<string> => {
 
 const outDir = mkdtempSync(join(tmpdir(), "lambda-cold-start-"))
 try {
-  const rows = [
-    ["handler, unbundled (node_modules)", coldStart(new URL("./cold-start-app.ts", import.meta.url).href)],
-    ["handler, bundled (esbuild, minified)", coldStart(await bundle("cold-start-app.ts", outDir))],
-    ["core ServerRuntime alone, bundled (baseline)", coldStart(await bundle("cold-start-baseline.ts", outDir))]
+  const variants = [
+    ["hand-written", await bundle("cold-start-hand-written.ts", outDir)],
+    ["@centrapay-effect/lambda-adapter (bundled)", await bundle("cold-start-app.ts", outDir)],
+    [
+      "@centrapay-effect/lambda-adapter (unbundled, node_modules)",
+      new URL("./cold-start-app.ts", import.meta.url).href
+    ],
+    ["middy + http-error-handler (bundled)", await bundle("cold-start-middy.ts", outDir)],
+    ["hono aws-lambda (bundled)", await bundle("cold-start-hono.ts", outDir)]
   ] as const
-  console.log("\n| cold start: import + first response (Node start-up excluded) | median | min | max |")
-  console.log("|---|---|---|---|")
-  for (const [name, { median, min, max }] of rows) {
-    console.log(`| ${name} | ${median.toFixed(1)} ms | ${min.toFixed(1)} ms | ${max.toFixed(1)} ms |`)
+  const samples = variants.map((): Array<Sample> => [])
+  once(variants[0][1])
+  const processes = Number(process.env.BENCH_PROCESSES ?? "7")
+  for (let run = 0; run < processes; run++) {
+    for (const [index, [, module]] of variants.entries()) samples[index]?.push(once(module))
   }
+  const series = (pick: (sample: Sample) => number) =>
+    variants.map(([name], index) => ({ name, samples: (samples[index] ?? []).map(pick) }))
+  emit([
+    {
+      id: "lambda-cold",
+      title: "Lambda cold start: process start to first answer (Node start-up included, as in a Lambda init)",
+      unit: "ms",
+      baseline: "hand-written",
+      rows: series((sample) => sample.answered)
+    },
+    {
+      id: "lambda-import",
+      title: "Lambda cold start: import + first answer only (Node start-up excluded)",
+      unit: "ms",
+      baseline: "hand-written",
+      rows: series((sample) => sample.elapsed)
+    },
+    {
+      id: "lambda-memory",
+      title: "Lambda warm container memory: heap used after 10,000 events and a full GC",
+      unit: "MB",
+      baseline: "hand-written",
+      rows: series((sample) => sample.heapUsed / 2 ** 20),
+      note: "Node's own heap (about 4 MB) is in every row; the difference to hand-written is what the handler keeps."
+    },
+    {
+      id: "lambda-rss",
+      title: "Lambda warm container memory: resident set after 10,000 events",
+      unit: "MB",
+      baseline: "hand-written",
+      rows: series((sample) => sample.rss / 2 ** 20)
+    }
+  ])
 } finally {
   rmSync(outDir, { recursive: true, force: true })
 }

@@ -1,19 +1,25 @@
 /**
- * Warm-path benchmark: one API Gateway HTTP API (payload 2.0) event, the same
- * route, the same response bytes, through this adapter and its peers, in one
- * run. Prints µs per invocation (median of several rounds) and the ratio to
- * this adapter. Run with `npm run bench` (after `npm run build`).
+ * Warm-path benchmark: one API Gateway HTTP API (payload 2.0) event for the
+ * same route (`POST /api/asset-transfers`, JSON body `{ amount }` decoded
+ * with a Schema or checked by hand, 403 `INSUFFICIENT_WALLET_BALANCE` above
+ * 100, else 200 `{"transferred":amount}`), through this adapter and its
+ * peers in one process, the same response bytes checked for every variant.
+ * Rounds are interleaved across peers; each round times a batch of about
+ * 60 ms per peer and path. Prints one JSON line for `core/bench/report.ts`
+ * (`npm run bench`).
  *
  * Peers: a hand-written handler (the floor), middy + http-error-handler,
- * hono's aws-lambda adapter, and Effect 4's `HttpEffect.toWebHandler` behind a
- * naive event ⇄ Web `Request`/`Response` conversion; and the same route as an
- * Effect `HttpApi` (errors from core's `HttpApiErrors`) served by this adapter
- * (`LambdaHttpApp.make`). `@effect-aws/lambda` is
- * measured separately (it needs Effect 3, which cannot share this workspace;
- * see the README).
+ * hono's aws-lambda adapter, Effect 4's `HttpEffect.toWebHandler` behind a
+ * naive event ⇄ Web `Request`/`Response` conversion, and the same route as
+ * an Effect `HttpApi` (errors from core's `HttpApiErrors`, answered by its `AnswerErrors` middleware) served by this
+ * adapter (`LambdaHttpApp.make`). `@effect-aws/lambda` needs Effect 3 and
+ * is measured in a workspace of its own (`effect-aws.ts`).
  */
 import { readFileSync } from "node:fs"
-import { Endpoint, HttpApiErrors, HttpApp, Router, ServerResponse } from "@centrapay-effect/core"
+import * as Endpoint from "@centrapay-effect/core/Endpoint"
+import * as HttpApiErrors from "@centrapay-effect/core/HttpApiErrors"
+import * as HttpApp from "@centrapay-effect/core/HttpApp"
+import * as Router from "@centrapay-effect/core/Router"
 import { LambdaContext, LambdaHandler, LambdaHttpApp } from "@centrapay-effect/lambda-adapter"
 import middy from "@middy/core"
 import httpErrorHandler from "@middy/http-error-handler"
@@ -23,31 +29,46 @@ import { HttpEffect, HttpRouter, HttpServer, HttpServerRequest, HttpServerRespon
 import { HttpApi, HttpApiBuilder, HttpApiEndpoint, HttpApiGroup } from "effect/http-api"
 import { Hono } from "hono"
 import { handle } from "hono/aws-lambda"
+import { emit, interleave, sampler } from "../../core/bench/stats.ts"
 
 const forbidden = '{"statusCode":403,"error":"Forbidden","message":"INSUFFICIENT_WALLET_BALANCE"}'
-const healthy = '{"ok":true}'
+const transferred = '{"transferred":50}'
+const json = { "content-type": "application/json" }
 
 const base: APIGatewayProxyEventV2 = JSON.parse(
   readFileSync(new URL("../test/fixtures/apigw-v2-get.json", import.meta.url), "utf8")
 )
-const eventFor = (method: string, path: string): APIGatewayProxyEventV2 => ({
-  ...base,
-  rawPath: path,
-  requestContext: { ...base.requestContext, http: { ...base.requestContext.http, method, path } }
-})
-const transfer = eventFor("POST", "/api/asset-transfers")
-const health = eventFor("GET", "/health")
+const eventFor = (amount: number): APIGatewayProxyEventV2 => {
+  const body = JSON.stringify({ amount })
+  return {
+    ...base,
+    rawPath: "/api/asset-transfers",
+    headers: { ...base.headers, "content-type": "application/json", "content-length": String(body.length) },
+    body,
+    requestContext: {
+      ...base.requestContext,
+      http: { ...base.requestContext.http, method: "POST", path: "/api/asset-transfers" }
+    }
+  }
+}
+const refused = eventFor(500)
+const accepted = eventFor(50)
 const context = LambdaContext.local({ requestId: "bench", timeout: "15 minutes" })
+const Transfer = Schema.Struct({ amount: Schema.Int })
+const Transferred = Schema.Struct({ transferred: Schema.Int })
 
-// --- this adapter -----------------------------------------------------------
-const CreateAssetTransfer = Endpoint.make("POST /api/asset-transfers", { 403: ["INSUFFICIENT_WALLET_BALANCE"] })
-const Health = Endpoint.make("GET /health", {})
+// --- this adapter, as its README shows: one declaration, Router.add returning the success --------
+const CreateAssetTransfer = Endpoint.make(
+  "POST /api/asset-transfers",
+  { 403: ["INSUFFICIENT_WALLET_BALANCE"] },
+  { payload: Transfer, success: Transferred }
+)
 const insufficient = Endpoint.violation(CreateAssetTransfer, "INSUFFICIENT_WALLET_BALANCE")
-const ok = ServerResponse.json({ ok: true })
 const app = Router.toHandler(
   Router.empty.pipe(
-    Router.add(CreateAssetTransfer, () => Effect.fail(insufficient)),
-    Router.add(Health, () => Effect.succeed(ok))
+    Router.add(CreateAssetTransfer, ({ payload }) =>
+      payload.amount > 100 ? Effect.fail(insufficient) : Effect.succeed({ transferred: payload.amount })
+    )
   )
 )
 const ours = LambdaHandler.make(app, Layer.empty, { source: "api-gateway-v2" })
@@ -56,59 +77,74 @@ const oursDetecting = LambdaHandler.make(app, Layer.empty)
 // --- this adapter serving an Effect HttpApi ------------------------------------------
 const Api = HttpApi.make("bench").add(
   HttpApiGroup.make("bench")
+    .middleware(HttpApiErrors.AnswerErrors)
     .add(
       HttpApiEndpoint.post("transfer", "/api/asset-transfers", {
-        success: Schema.Struct({ ok: Schema.Boolean }),
+        payload: Transfer,
+        success: Transferred,
         error: HttpApiErrors.forEndpoint(CreateAssetTransfer)
       })
     )
-    .add(HttpApiEndpoint.get("health", "/health", { success: Schema.Struct({ ok: Schema.Boolean }) }))
 )
 const BenchLive = HttpApiBuilder.group(Api, "bench", (handlers) =>
-  handlers.handle("transfer", () => Effect.fail(insufficient)).handle("health", () => Effect.succeed({ ok: true }))
+  handlers.handle("transfer", ({ payload }) =>
+    payload.amount > 100 ? Effect.fail(insufficient) : Effect.succeed({ transferred: payload.amount })
+  )
 )
-const apiRoutes = HttpApiBuilder.layer(Api).pipe(Layer.provide(BenchLive), Layer.provide(HttpServer.layerServices))
+const apiRoutes = HttpApiBuilder.layer(Api).pipe(
+  Layer.provide(BenchLive),
+  Layer.provide(HttpApiErrors.layerAnswerErrors),
+  Layer.provide(HttpServer.layerServices)
+)
 const oursHttpApi = LambdaHttpApp.make(HttpApp.routed, HttpApp.router(HttpRouter.toHttpEffect(apiRoutes)), {
   source: "api-gateway-v2"
 })
 
 // --- hand-written: the floor ---------------------------------------------------
+const notFound = '{"statusCode":404,"error":"Not Found","message":"Not Found"}'
+const badRequest = '{"statusCode":400,"error":"Bad Request","message":"body.amount: Expected an integer"}'
 const handWritten = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-  const { method } = event.requestContext.http
-  const json = { "content-type": "application/json" }
-  if (method === "POST" && event.rawPath === "/api/asset-transfers")
-    return { statusCode: 403, headers: json, body: forbidden }
-  if (method === "GET" && event.rawPath === "/health") return { statusCode: 200, headers: json, body: healthy }
-  return { statusCode: 404, headers: json, body: '{"statusCode":404,"error":"Not Found","message":"Not Found"}' }
+  if (event.requestContext.http.method !== "POST" || event.rawPath !== "/api/asset-transfers")
+    return { statusCode: 404, headers: json, body: notFound }
+  let body: unknown
+  try {
+    body = JSON.parse(event.body ?? "")
+  } catch {
+    return { statusCode: 400, headers: json, body: badRequest }
+  }
+  if (typeof body !== "object" || body === null || !("amount" in body) || !Number.isInteger(body.amount))
+    return { statusCode: 400, headers: json, body: badRequest }
+  if (Number(body.amount) > 100) return { statusCode: 403, headers: json, body: forbidden }
+  return { statusCode: 200, headers: json, body: JSON.stringify({ transferred: body.amount }) }
 }
 
 // --- middy + http-error-handler ---------------------------------------------------
+const decodeTransfer = Schema.decodeUnknownSync(Transfer)
 const middyHandler = middy(async (event: APIGatewayProxyEventV2) => {
-  if (event.rawPath === "/health")
-    return { statusCode: 200, headers: { "content-type": "application/json" }, body: healthy }
-  throw Object.assign(new Error(forbidden), { statusCode: 403 })
+  const { amount } = decodeTransfer(JSON.parse(event.body ?? ""))
+  if (amount > 100) throw Object.assign(new Error(forbidden), { statusCode: 403 })
+  return { statusCode: 200, headers: json, body: JSON.stringify({ transferred: amount }) }
 }).use(httpErrorHandler({ logger: false }))
 
 // --- hono's aws-lambda adapter ----------------------------------------------------
 class InsufficientBalance extends Error {}
 const hono = new Hono()
-hono.post("/api/asset-transfers", () => {
-  throw new InsufficientBalance()
+hono.post("/api/asset-transfers", async (c) => {
+  const { amount } = decodeTransfer(await c.req.json())
+  if (amount > 100) throw new InsufficientBalance()
+  return c.json({ transferred: amount })
 })
-hono.get("/health", (c) => c.json({ ok: true }))
 hono.onError((error, c) =>
-  error instanceof InsufficientBalance
-    ? c.body(forbidden, 403, { "content-type": "application/json" })
-    : c.text("Internal Server Error", 500)
+  error instanceof InsufficientBalance ? c.body(forbidden, 403, json) : c.text("Internal Server Error", 500)
 )
 const honoHandler = handle(hono)
 
 // --- Effect 4 toWebHandler behind a naive event ⇄ Request conversion -------------
 class Insufficient extends Data.TaggedError("Insufficient") {}
 const webApp = Effect.gen(function* () {
-  const request = yield* HttpServerRequest.HttpServerRequest
-  if (request.method === "GET") return HttpServerResponse.text(healthy, { contentType: "application/json" })
-  return yield* Effect.fail(new Insufficient())
+  const { amount } = yield* HttpServerRequest.schemaBodyJson(Transfer)
+  if (amount > 100) return yield* Effect.fail(new Insufficient())
+  return HttpServerResponse.text(JSON.stringify({ transferred: amount }), { contentType: "application/json" })
 }).pipe(
   Effect.catchTag("Insufficient", () =>
     Effect.succeed(HttpServerResponse.text(forbidden, { status: 403, contentType: "application/json" }))
@@ -137,40 +173,6 @@ const viaWebRequest = async (event: APIGatewayProxyEventV2): Promise<APIGatewayP
 const bodyOf = (result: unknown): unknown =>
   typeof result === "object" && result !== null && "body" in result ? result.body : undefined
 
-const perInvocation = async <E>(handler: (event: E) => Promise<unknown>, event: E): Promise<number> => {
-  let iterations = 1_000
-  for (;;) {
-    const started = process.hrtime.bigint()
-    for (let i = 0; i < iterations; i++) await handler(event)
-    const elapsed = Number(process.hrtime.bigint() - started)
-    if (elapsed > 200_000_000) return elapsed / iterations / 1_000
-    iterations *= 2
-  }
-}
-
-const median = (values: ReadonlyArray<number>): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
-}
-
-const measure = async <E>(handler: (event: E) => Promise<unknown>, event: E, expected: string): Promise<number> => {
-  const body = bodyOf(await handler(event))
-  if (body !== expected) throw new Error(`unexpected body ${String(body)}`)
-  await perInvocation(handler, event)
-  const rounds: Array<number> = []
-  for (let round = 0; round < 5; round++) rounds.push(await perInvocation(handler, event))
-  return median(rounds)
-}
-
-/** Measures a peer on the error path (403) and the success path (200). */
-const peer =
-  <E>(name: string, handler: (event: E) => Promise<unknown>, error: E, success: E) =>
-  async (): Promise<readonly [string, number, number]> => [
-    name,
-    await measure(handler, error, forbidden),
-    await measure(handler, success, healthy)
-  ]
-
 // hono's own event type wants `body`, `authentication` and `authorizer` on payload 2.0
 // events; these empty ones mean none to it.
 const forHono = (event: APIGatewayProxyEventV2) => ({
@@ -179,26 +181,32 @@ const forHono = (event: APIGatewayProxyEventV2) => ({
   requestContext: { ...event.requestContext, authentication: null, authorizer: {} }
 })
 
-const peers = [
-  peer("@centrapay-effect/lambda-adapter (source named)", (event) => ours(event, context), transfer, health),
-  peer("@centrapay-effect/lambda-adapter (detected)", (event) => oursDetecting(event, context), transfer, health),
-  peer("@centrapay-effect/lambda-adapter + Effect HttpApi", (event) => oursHttpApi(event, context), transfer, health),
-  peer("hand-written", handWritten, transfer, health),
-  peer("middy + http-error-handler", (event) => middyHandler(event, context), transfer, health),
-  peer("hono aws-lambda", (event) => honoHandler(event, context), forHono(transfer), forHono(health)),
-  peer("Effect 4 toWebHandler + event⇄Request", viaWebRequest, transfer, health)
+type Invoke = (event: APIGatewayProxyEventV2) => Promise<unknown>
+const variants: ReadonlyArray<readonly [string, Invoke]> = [
+  ["hand-written", handWritten],
+  ["@centrapay-effect/lambda-adapter (source named)", (event) => ours(event, context)],
+  ["@centrapay-effect/lambda-adapter (source detected)", (event) => oursDetecting(event, context)],
+  ["@centrapay-effect/lambda-adapter + Effect HttpApi (AnswerErrors)", (event) => oursHttpApi(event, context)],
+  ["middy + http-error-handler", (event) => middyHandler(event, context)],
+  ["hono aws-lambda", (event) => honoHandler(forHono(event), context)],
+  ["Effect 4 toWebHandler + event⇄Request", viaWebRequest]
 ]
 
-const rows: Array<readonly [string, number, number]> = []
-for (const run of peers) rows.push(await run())
-const [, oursError = Number.NaN, oursSuccess = Number.NaN] = rows[0] ?? []
-const format = (micros: number, reference: number) => `${micros.toFixed(1)} µs (${(micros / reference).toFixed(2)}×)`
-console.log(`Node ${process.version}, ${process.arch}; median of 5 rounds; ratio to this adapter (source named)\n`)
-console.log("| handler | warm error path (403) | warm success path (200) |")
-console.log("|---|---|---|")
-for (const [name, error, success] of rows) {
-  console.log(`| ${name} | ${format(error, oursError)} | ${format(success, oursSuccess)} |`)
+const rounds = Number(process.env.BENCH_ROUNDS ?? "9")
+const pathTable = async (id: string, title: string, event: APIGatewayProxyEventV2, expected: string) => {
+  const samplers: Array<readonly [string, () => Promise<number>]> = []
+  for (const [name, invoke] of variants) {
+    const body = bodyOf(await invoke(event))
+    if (body !== expected) throw new Error(`${name}: unexpected body ${String(body)}`)
+    samplers.push([name, await sampler(() => invoke(event))])
+  }
+  return { id, title, unit: "µs", baseline: "hand-written", rows: await interleave(samplers, rounds) }
 }
+
+emit([
+  await pathTable("lambda-error", "Lambda v2 warm, error path (403)", refused, forbidden),
+  await pathTable("lambda-success", "Lambda v2 warm, success path (200)", accepted, transferred)
+])
 await ours.dispose()
 await oursDetecting.dispose()
 await oursHttpApi.dispose()

@@ -1,7 +1,8 @@
 /**
  * The benchmark's request loop, shared by the in-process run (Node) and the
  * in-workerd run: `n` requests to the route, each from `new Request` to
- * `await response.text()`, every answer checked to be the documented 403.
+ * `await response.text()`, every answer checked to be the documented 403,
+ * byte for byte.
  */
 export type Handler = (request: Request) => Response | Promise<Response>
 
@@ -15,11 +16,15 @@ export const makeRequest = (): Request =>
     body
   })
 
-/** Sends `n` requests one after another; fails if any answer is not the 403. */
+/** The documented 403's body, byte for byte the same from every peer. */
+export const forbidden = '{"statusCode":403,"error":"Forbidden","message":"INSUFFICIENT_WALLET_BALANCE"}'
+
+/** Sends `n` requests one after another; fails if any answer is not the 403 with its exact body. */
 export const loop = async (handler: Handler, n: number): Promise<void> => {
   for (let i = 0; i < n; i++) {
     const response = await handler(makeRequest())
-    await response.text()
-    if (response.status !== 403) throw new Error(`expected 403, got ${response.status}`)
+    const text = await response.text()
+    if (response.status !== 403 || text !== forbidden)
+      throw new Error(`expected the 403, got ${response.status} ${text}`)
   }
 }
