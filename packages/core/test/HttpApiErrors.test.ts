@@ -30,27 +30,22 @@ const failures = {
 
 type Path = keyof typeof failures
 
-// Two APIs, the same endpoints and handlers, one with the middleware.
-const bySchemas = HttpApi.make("schemas").add(
-  HttpApiGroup.make("t")
-    .add(HttpApiEndpoint.post("business", "/business", { error: HttpApiErrors.forEndpoint(CreateTransfer) }))
-    .add(HttpApiEndpoint.post("quota", "/quota", { error: HttpApiErrors.forEndpoint(CreateTransfer) }))
-    .add(HttpApiEndpoint.post("malformed", "/malformed", { error: HttpApiErrors.forEndpoint(CreateTransfer) }))
-    .add(HttpApiEndpoint.post("unauthorized", "/unauthorized", { error: HttpApiErrors.forEndpoint(CreateTransfer) }))
-    .add(HttpApiEndpoint.post("forbidden", "/forbidden", { error: HttpApiErrors.forEndpoint(CreateTransfer) }))
-    .add(HttpApiEndpoint.post("limited", "/limited", { error: HttpApiErrors.forEndpoint(CreateTransfer) }))
-    .add(HttpApiEndpoint.post("unavailable", "/unavailable", { error: HttpApiErrors.forEndpoint(CreateTransfer) }))
-)
+// The endpoints, once; two APIs over them, one with the middleware, the same handlers.
+const errors = HttpApiErrors.forEndpoint(CreateTransfer)
+const endpoints = [
+  HttpApiEndpoint.post("business", "/business", { error: errors }),
+  HttpApiEndpoint.post("quota", "/quota", { error: errors }),
+  HttpApiEndpoint.post("malformed", "/malformed", { error: errors }),
+  HttpApiEndpoint.post("unauthorized", "/unauthorized", { error: errors }),
+  HttpApiEndpoint.post("forbidden", "/forbidden", { error: errors }),
+  HttpApiEndpoint.post("limited", "/limited", { error: errors }),
+  HttpApiEndpoint.post("unavailable", "/unavailable", { error: errors })
+] as const
+const bySchemas = HttpApi.make("schemas").add(HttpApiGroup.make("t").add(...endpoints))
 const byCore = HttpApi.make("core").add(
   HttpApiGroup.make("t")
     .middleware(HttpApiErrors.AnswerErrors)
-    .add(HttpApiEndpoint.post("business", "/business", { error: HttpApiErrors.forEndpoint(CreateTransfer) }))
-    .add(HttpApiEndpoint.post("quota", "/quota", { error: HttpApiErrors.forEndpoint(CreateTransfer) }))
-    .add(HttpApiEndpoint.post("malformed", "/malformed", { error: HttpApiErrors.forEndpoint(CreateTransfer) }))
-    .add(HttpApiEndpoint.post("unauthorized", "/unauthorized", { error: HttpApiErrors.forEndpoint(CreateTransfer) }))
-    .add(HttpApiEndpoint.post("forbidden", "/forbidden", { error: HttpApiErrors.forEndpoint(CreateTransfer) }))
-    .add(HttpApiEndpoint.post("limited", "/limited", { error: HttpApiErrors.forEndpoint(CreateTransfer) }))
-    .add(HttpApiEndpoint.post("unavailable", "/unavailable", { error: HttpApiErrors.forEndpoint(CreateTransfer) }))
+    .add(...endpoints)
 )
 
 const runtimeOf = (routes: Layer.Layer<never, never, HttpRouter.HttpRouter>) =>
@@ -76,6 +71,7 @@ const schemasRuntime = runtimeOf(
     Layer.provide(HttpServer.layerServices)
   )
 )
+// The same handlers on the API with the middleware: each endpoint fails with its path's error.
 const coreRuntime = runtimeOf(
   HttpApiBuilder.layer(byCore).pipe(
     Layer.provide(
