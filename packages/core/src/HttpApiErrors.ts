@@ -373,8 +373,8 @@ export const forEndpoint = <M extends string>(endpoint: Documented<M>) =>
  * The middleware that answers the contract's errors as a core server does,
  * before `HttpApi` encodes them through the endpoint's error schemas: the
  * same bytes and headers, the same logging, without the schema union's
- * work per error response (less than half the time on the error path in
- * the repository's Lambda benchmark). The endpoints still declare their errors (`forEndpoint`), which
+ * encode per error response (measured apart on a Lambda error path: 39 →
+ * 21 µs). The endpoints still declare their errors (`forEndpoint`), which
  * types the handlers and documents the API. Add it to the API or a group
  * (`.middleware(HttpApiErrors.AnswerErrors)`) and provide
  * `layerAnswerErrors`; serve the app with `HttpApp.toProgram` (both
