@@ -20,6 +20,7 @@ import * as Endpoint from "./Endpoint.ts"
 import { type ErrorBody, Issue, type ProblemBody, Quota } from "./ErrorBody.ts"
 import * as ErrorFormat from "./ErrorFormat.ts"
 import { definedEntry } from "./internal/record.ts"
+import { withoutStackTrace } from "./internal/stackTrace.ts"
 import { bodyText, headerValue, type ReceivedResponse, type WireResponse } from "./WireResponse.ts"
 
 /**
@@ -245,7 +246,9 @@ const readBody = (text: string, contentType: string | undefined): ReadBody => {
  * contract's body and RFC 9457 problem details (by content type
  * `application/problem+json`, or by shape) decode alike: the same fields,
  * the same typed error; problem details without a `message` give their
- * `detail` as the message. Never throws.
+ * `detail` as the message. Never throws. The errors carry no stack trace
+ * (they describe a response, not the code that read it; capturing one was
+ * most of a decode's cost).
  *
  * @category decoding
  * @example
@@ -262,6 +265,11 @@ const readBody = (text: string, contentType: string | undefined): ReadBody => {
 export const decode = <M extends string = never, C extends string = never>(
   received: ReceivedResponse,
   options?: DecodeOptions<M, C>
+): Result.Result<Success, Endpoint.DecodedError<M, C>> => withoutStackTrace(() => decodeResponse(received, options))
+
+const decodeResponse = <M extends string, C extends string>(
+  received: ReceivedResponse,
+  options: DecodeOptions<M, C> | undefined
 ): Result.Result<Success, Endpoint.DecodedError<M, C>> => {
   const status = Number.isInteger(received.status) ? received.status : 0
   const text = bodyText(received.body)

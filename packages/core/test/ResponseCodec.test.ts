@@ -361,3 +361,20 @@ describe("properties", () => {
     )
   })
 })
+
+describe("decode builds its errors without stack traces", () => {
+  const frames = (stack: string | undefined) => (stack ?? "").split("\n").filter((line) => /^\s+at /.test(line))
+
+  it("a decoded error has no frames, and the process's stack trace limit is left as it was", () => {
+    const limit = Error.stackTraceLimit
+    const result = ResponseCodec.decode(
+      { status: 403, body: '{"statusCode":403,"error":"Forbidden","message":"INSUFFICIENT_WALLET_BALANCE"}' },
+      { endpoint: CreateAssetTransfer }
+    )
+    expect(Error.stackTraceLimit).toBe(limit)
+    expect(Result.isFailure(result) && result.failure._tag).toBe("BusinessRuleViolation")
+    expect(frames(Result.isFailure(result) ? result.failure.stack : undefined)).toEqual([])
+    // Errors built anywhere else keep theirs.
+    expect(frames(new ApiError.ServerError({ status: 503, message: "x" }).stack).length).toBeGreaterThan(0)
+  })
+})
