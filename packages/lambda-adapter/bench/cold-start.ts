@@ -11,26 +11,16 @@
  * Prints one JSON line for `core/bench/report.ts`.
  */
 import { execFileSync } from "node:child_process"
-import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { build } from "esbuild"
 import { emit } from "../../core/bench/stats.ts"
+import { transferEvent } from "./event.ts"
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url))
-const base = JSON.parse(readFileSync(new URL("../test/fixtures/apigw-v2-get.json", import.meta.url), "utf8"))
-const body = '{"amount":500}'
-const event = {
-  ...base,
-  rawPath: "/api/asset-transfers",
-  headers: { ...base.headers, "content-type": "application/json", "content-length": String(body.length) },
-  body,
-  requestContext: {
-    ...base.requestContext,
-    http: { ...base.requestContext.http, method: "POST", path: "/api/asset-transfers" }
-  }
-}
+const event = transferEvent(500)
 const context = "{ awsRequestId: 'cold', getRemainingTimeInMillis: () => 3000 }"
 
 const childFor = (module: string) => `

@@ -1,6 +1,6 @@
 /**
  * Runs inside the Effect 3 workspace `effect-aws.ts` prepares (copied there
- * beside `stats.ts`; not part of this workspace): the benchmark's route on
+ * beside `stats.ts` and `route.ts`; not part of this workspace): the benchmark's route on
  * `@effect-aws/lambda`'s `LambdaHandler.make`, the body decoded with Effect
  * 3's Schema and the 403 caught by tag, as its README shows, against a
  * hand-written handler in the same process, rounds interleaved. Prints the
@@ -9,42 +9,21 @@
 import { LambdaHandler } from "@effect-aws/lambda"
 import { Data, Effect, Schema } from "effect"
 import { emit, interleave, sampler } from "../../core/bench/stats.ts"
+import { badRequest, forbidden, handWritten, json, type RouteEvent } from "./route.ts"
 
-interface Event {
-  readonly rawPath: string
-  readonly body?: string
-  readonly requestContext: { readonly http: { readonly method: string } }
-}
+type Event = RouteEvent
 interface Result {
   readonly statusCode: number
   readonly headers: Readonly<Record<string, string>>
   readonly body: string
 }
 
-const json = { "content-type": "application/json" }
-const forbidden = '{"statusCode":403,"error":"Forbidden","message":"INSUFFICIENT_WALLET_BALANCE"}'
-const badRequest = '{"statusCode":400,"error":"Bad Request","message":"body.amount: Expected an integer"}'
 const eventFor = (amount: number): Event => ({
   rawPath: "/api/asset-transfers",
   body: JSON.stringify({ amount }),
   requestContext: { http: { method: "POST" } }
 })
 const context = { awsRequestId: "bench", getRemainingTimeInMillis: () => 900_000 }
-
-const handWritten = async (event: Event): Promise<Result> => {
-  if (event.requestContext.http.method !== "POST" || event.rawPath !== "/api/asset-transfers")
-    return { statusCode: 404, headers: json, body: '{"statusCode":404,"error":"Not Found","message":"Not Found"}' }
-  let body: unknown
-  try {
-    body = JSON.parse(event.body ?? "")
-  } catch {
-    return { statusCode: 400, headers: json, body: badRequest }
-  }
-  if (typeof body !== "object" || body === null || !("amount" in body) || !Number.isInteger(body.amount))
-    return { statusCode: 400, headers: json, body: badRequest }
-  if (Number(body.amount) > 100) return { statusCode: 403, headers: json, body: forbidden }
-  return { statusCode: 200, headers: json, body: JSON.stringify({ transferred: body.amount }) }
-}
 
 class Insufficient extends Data.TaggedError("Insufficient") {}
 const decode = Schema.decodeUnknown(Schema.parseJson(Schema.Struct({ amount: Schema.Int })))

@@ -2,7 +2,7 @@
  * `@effect-aws/lambda` needs Effect 3, which cannot share this workspace
  * (Effect 4 here). This prepares a workspace of its own in the system's temp
  * directory (`npm install` of pinned versions, once; kept for later runs),
- * copies `effect-aws-run.ts` and `core/bench/stats.ts` into it and runs it
+ * copies `effect-aws-run.ts`, `route.ts` and `core/bench/stats.ts` into it and runs it
  * there, printing its JSON tables; `report.ts` marks their rows as measured
  * in that separate process, against its own hand-written row. Prints
  * nothing (and `report.ts` says so) when npm cannot install the packages.
@@ -33,6 +33,7 @@ mkdirSync(join(workspace, "lambda-adapter", "bench"), { recursive: true })
 copyFileSync(new URL("../../core/bench/stats.ts", import.meta.url), join(workspace, "core", "bench", "stats.ts"))
 const runner = join(workspace, "lambda-adapter", "bench", "effect-aws-run.ts")
 copyFileSync(new URL("./effect-aws-run.ts", import.meta.url), runner)
+copyFileSync(new URL("./route.ts", import.meta.url), join(workspace, "lambda-adapter", "bench", "route.ts"))
 const label = `@effect-aws/lambda ${versions["@effect-aws/lambda"]} (effect ${versions.effect})`
 process.stdout.write(
   execFileSync(process.execPath, [runner], {

@@ -15,7 +15,6 @@
  * adapter (`LambdaHttpApp.make`). `@effect-aws/lambda` needs Effect 3 and
  * is measured in a workspace of its own (`effect-aws.ts`).
  */
-import { readFileSync } from "node:fs"
 import * as Endpoint from "@centrapay-effect/core/Endpoint"
 import * as HttpApiErrors from "@centrapay-effect/core/HttpApiErrors"
 import * as HttpApp from "@centrapay-effect/core/HttpApp"
@@ -30,29 +29,13 @@ import { HttpApi, HttpApiBuilder, HttpApiEndpoint, HttpApiGroup } from "effect/h
 import { Hono } from "hono"
 import { handle } from "hono/aws-lambda"
 import { emit, interleave, sampler } from "../../core/bench/stats.ts"
+import { transferEvent } from "./event.ts"
+import { forbidden, handWritten, json } from "./route.ts"
 
-const forbidden = '{"statusCode":403,"error":"Forbidden","message":"INSUFFICIENT_WALLET_BALANCE"}'
 const transferred = '{"transferred":50}'
-const json = { "content-type": "application/json" }
 
-const base: APIGatewayProxyEventV2 = JSON.parse(
-  readFileSync(new URL("../test/fixtures/apigw-v2-get.json", import.meta.url), "utf8")
-)
-const eventFor = (amount: number): APIGatewayProxyEventV2 => {
-  const body = JSON.stringify({ amount })
-  return {
-    ...base,
-    rawPath: "/api/asset-transfers",
-    headers: { ...base.headers, "content-type": "application/json", "content-length": String(body.length) },
-    body,
-    requestContext: {
-      ...base.requestContext,
-      http: { ...base.requestContext.http, method: "POST", path: "/api/asset-transfers" }
-    }
-  }
-}
-const refused = eventFor(500)
-const accepted = eventFor(50)
+const refused = transferEvent(500)
+const accepted = transferEvent(50)
 const context = LambdaContext.local({ requestId: "bench", timeout: "15 minutes" })
 const Transfer = Schema.Struct({ amount: Schema.Int })
 const Transferred = Schema.Struct({ transferred: Schema.Int })
@@ -99,24 +82,6 @@ const apiRoutes = HttpApiBuilder.layer(Api).pipe(
 const oursHttpApi = LambdaHttpApp.make(HttpApp.routed, HttpApp.router(HttpRouter.toHttpEffect(apiRoutes)), {
   source: "api-gateway-v2"
 })
-
-// --- hand-written: the floor ---------------------------------------------------
-const notFound = '{"statusCode":404,"error":"Not Found","message":"Not Found"}'
-const badRequest = '{"statusCode":400,"error":"Bad Request","message":"body.amount: Expected an integer"}'
-const handWritten = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-  if (event.requestContext.http.method !== "POST" || event.rawPath !== "/api/asset-transfers")
-    return { statusCode: 404, headers: json, body: notFound }
-  let body: unknown
-  try {
-    body = JSON.parse(event.body ?? "")
-  } catch {
-    return { statusCode: 400, headers: json, body: badRequest }
-  }
-  if (typeof body !== "object" || body === null || !("amount" in body) || !Number.isInteger(body.amount))
-    return { statusCode: 400, headers: json, body: badRequest }
-  if (Number(body.amount) > 100) return { statusCode: 403, headers: json, body: forbidden }
-  return { statusCode: 200, headers: json, body: JSON.stringify({ transferred: body.amount }) }
-}
 
 // --- middy + http-error-handler ---------------------------------------------------
 const decodeTransfer = Schema.decodeUnknownSync(Transfer)
