@@ -18,8 +18,6 @@
  * `node bench/profile.ts` runs it in workerd (miniflare) and prints µs per
  * request per stage (median of 7 interleaved rounds) and the difference.
  */
-import * as Endpoint from "@centrapay-effect/core/Endpoint"
-import * as Router from "@centrapay-effect/core/Router"
 import type * as ServerResponse from "@centrapay-effect/core/ServerResponse"
 import * as ServerRuntime from "@centrapay-effect/core/ServerRuntime"
 import * as WorkerRequest from "@centrapay-effect/worker-adapter/WorkerRequest"
@@ -28,23 +26,10 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Result from "effect/Result"
-import * as Schema from "effect/Schema"
 import { forbidden, type Handler, loop } from "./loop.ts"
 import ours from "./peers/ours.ts"
+import { app as routed } from "./peers/route.ts"
 
-const CreateAssetTransfer = Endpoint.make(
-  "POST /api/asset-transfers",
-  { 403: ["INSUFFICIENT_WALLET_BALANCE"] },
-  { payload: Schema.Struct({ amount: Schema.Int }), success: Schema.Struct({ transferred: Schema.Int }) }
-)
-const insufficient = Endpoint.violation(CreateAssetTransfer, "INSUFFICIENT_WALLET_BALANCE")
-const routed = Router.toHandler(
-  Router.empty.pipe(
-    Router.add(CreateAssetTransfer, ({ payload }) =>
-      payload.amount > 100 ? Effect.fail(insufficient) : Effect.succeed({ transferred: payload.amount })
-    )
-  )
-)
 const answer403: ServerResponse.ServerResponse = {
   status: 403,
   headers: { "content-type": "application/json" },

@@ -4,19 +4,11 @@
  * µs (it builds the function's generator prototype and map), where a
  * generator function defined once (`Effect.fnUntraced`) does not.
  */
-import * as Endpoint from "@centrapay-effect/core/Endpoint"
 import * as Router from "@centrapay-effect/core/Router"
 import * as WorkerHandler from "@centrapay-effect/worker-adapter/WorkerHandler"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Schema from "effect/Schema"
-
-const CreateAssetTransfer = Endpoint.make(
-  "POST /api/asset-transfers",
-  { 403: ["INSUFFICIENT_WALLET_BALANCE"] },
-  { payload: Schema.Struct({ amount: Schema.Int }), success: Schema.Struct({ transferred: Schema.Int }) }
-)
-const insufficient = Endpoint.violation(CreateAssetTransfer, "INSUFFICIENT_WALLET_BALANCE")
+import { CreateAssetTransfer, insufficient } from "./route.ts"
 
 const app = Router.toHandler(
   Router.empty.pipe(
