@@ -30,7 +30,7 @@ import * as HttpServerRespondable from "effect/http/HttpServerRespondable"
 import * as HttpServerResponse from "effect/http/HttpServerResponse"
 import * as HttpApiError from "effect/http-api/HttpApiError"
 import * as Layer from "effect/Layer"
-import * as Schema from "effect/Schema"
+import type * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as ApiError from "./ApiError.ts"
@@ -244,10 +244,9 @@ const malformedBody = (
     )
   )
 
-const readJsonBody = RequestDecoding.decodeJsonBody(Schema.Unknown)
-
+// Core's own content-type and JSON checks, nothing decoded past them.
 const readJson = (request: ServerRequest): Effect.Effect<unknown, ApiError.MalformedRequest> =>
-  readJsonBody(bodyText(request.body), request.headers["content-type"])
+  Effect.fromResult(RequestDecoding.parseJsonBody(bodyText(request.body), request.headers["content-type"]))
 
 const locations: Readonly<Record<"Params" | "Query" | "Headers", RequestDecoding.Location>> = {
   Params: "path",
