@@ -197,9 +197,7 @@ const guarded = (error: unknown): ApiError.ApiError | RetryBudgetExhausted => {
 
 // Whether an error is answered with `status` (a received one with 502/504, never its own).
 const answeredWith = (error: ApiError.ApiError | RetryBudgetExhausted, status: number): boolean =>
-  ApiError.isApiError(error) && !ApiError.isReceived(error)
-    ? ApiError.statusOf(error) === status
-    : answerOf(error).status === status
+  ServerResponse.statusFor(error) === status
 
 const raised =
   <C extends abstract new (...args: never) => ApiError.ApiError>(Class: C, status: number) =>

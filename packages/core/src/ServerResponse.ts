@@ -237,6 +237,19 @@ const isUpstream = (error: ApiError.ApiError | RetryBudgetExhausted): error is U
   error instanceof RetryBudgetExhausted || ApiError.isReceived(error)
 
 /**
+ * The status `fromError` answers a failure with: a contract error the
+ * program raised, its own (`ApiError.statusOf`); one received from an
+ * upstream, 502, or 504 for a timeout.
+ *
+ * @category converting
+ */
+export const statusFor = (error: ApiError.ApiError | RetryBudgetExhausted): number | undefined =>
+  isUpstream(error) ? upstreamStatus(error) : ApiError.statusOf(error)
+
+// An upstream that did not answer in time may well answer the next call: a 504 (with `Retry-After`) says so.
+const upstreamStatus = (error: UpstreamError): 502 | 504 => (error._tag === "Timeout" ? 504 : 502)
+
+/**
  * The response for a failure: one of the contract's errors the program
  * raised gets its documented encoding (a server error without a correlation
  * id is given `requestId`); one received from an upstream gets 502 (504 with
@@ -252,15 +265,13 @@ export const fromError = (
   format?: ErrorFormat.Choice
 ): ServerResponse => {
   if (isUpstream(error)) {
-    // An upstream that did not answer in time may well answer the next call: a 504 says when to try again.
-    const timedOut = error._tag === "Timeout"
-    const status = timedOut ? 504 : 502
+    const status = upstreamStatus(error)
     return ResponseCodec.encode(
       new ApiError.ServerError({
         status,
         message: ResponseCodec.reasonPhrase(status),
         correlationId: requestId,
-        ...(timedOut ? { retryAfter: interruptedRetryAfter } : {})
+        ...(status === 504 ? { retryAfter: interruptedRetryAfter } : {})
       }),
       format
     )
