@@ -119,3 +119,21 @@ describe("a server never forwards what its client received", () => {
     expect(Cause.hasFails(outcome.unexpected?.cause ?? Cause.empty)).toBe(true)
   })
 })
+
+describe("statusFor: the status fromError answers", () => {
+  it("a raised error's own; 502 for one received from an upstream, 504 for a timeout", () => {
+    expect(ServerResponse.statusFor(new ApiError.ResourceForbidden({ message: "Forbidden" }))).toBe(403)
+    expect(ServerResponse.statusFor(new ApiError.ServerError({ status: 503, message: "Service Unavailable" }))).toBe(
+      503
+    )
+    expect(ServerResponse.statusFor(received(401, '{"message":"Invalid API key"}'))).toBe(502)
+    const timeout = new ApiError.Timeout({
+      method: "GET",
+      url: "https://rates.test/",
+      after: Duration.seconds(2),
+      attempts: 1
+    })
+    expect(ServerResponse.statusFor(timeout)).toBe(504)
+    expect(answer(timeout).response.status).toBe(504)
+  })
+})
