@@ -14,12 +14,14 @@
  * @module
  */
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import type { BusinessRuleViolation } from "./ApiError.ts"
 import * as ApiError from "./ApiError.ts"
 import type { InvalidRequest } from "./ClientError.ts"
 import type { Issue, Quota } from "./ErrorBody.ts"
+import { everyIssueOnFailure } from "./internal/schemaResult.ts"
 import type { ServerResponse, UpstreamError } from "./ServerResponse.ts"
 
 /**
@@ -554,15 +556,9 @@ const declaredSchemas = (schemas: Schemas | undefined): DeclaredSchemas<unknown,
   success: schemas?.success
 })
 
-const decoder = <A, E>(schema: Schema.Codec<A, E>) => {
-  const decode = Schema.decodeUnknownResult(schema)
-  return (input: unknown) => decode(input, { errors: "all" })
-}
+const decoder = <A, E>(schema: Schema.Codec<A, E>) => everyIssueOnFailure(Schema.decodeUnknownResult(schema))
 
-const encoder = <A, E>(schema: Schema.Codec<A, E>) => {
-  const encode = Schema.encodeUnknownResult(schema)
-  return (value: unknown) => encode(value, { errors: "all" })
-}
+const encoder = <A, E>(schema: Schema.Codec<A, E>) => everyIssueOnFailure(Schema.encodeUnknownResult(schema))
 
 /** A handler's success encoded by `encode`, then written by `json`; one the schema rejects is a defect. */
 const encodedBy =
@@ -570,13 +566,17 @@ const encodedBy =
   <E, R>(
     handled: Effect.Effect<unknown, E, R>,
     json: (encoded: unknown) => ServerResponse
-  ): Effect.Effect<ServerResponse, E, R> =>
-    Effect.flatMap(handled, (value) => {
+  ): Effect.Effect<ServerResponse, E, R> => {
+    const written = (value: unknown): Effect.Effect<ServerResponse> => {
       const encoded = encode(value)
       return Result.isSuccess(encoded)
         ? Effect.succeed(json(encoded.success))
         : Effect.die(new Error(`The success of ${id} does not match its schema: ${encoded.failure.message}`))
-    })
+    }
+    // A handler that succeeded at once (`Effect.succeed` is an `Exit`) is encoded here, without
+    // another step on the fiber.
+    return Exit.isExit(handled) && Exit.isSuccess(handled) ? written(handled.value) : Effect.flatMap(handled, written)
+  }
 
 /** The codec of each part: its schema's when declared, else the part as it is. */
 const codecOf = (

@@ -12,6 +12,7 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import { MalformedRequest } from "./ApiError.ts"
 import type { Issue } from "./ErrorBody.ts"
+import { everyIssueOnFailure } from "./internal/schemaResult.ts"
 import { issuesOf } from "./ResponseCodec.ts"
 
 /**
@@ -55,9 +56,9 @@ export const fromSchemaError = (error: Schema.SchemaError, location: Location): 
  * ```
  */
 export const decode = <A, I>(schema: Schema.Codec<A, I>, location: Location) => {
-  const decodeResult = Schema.decodeUnknownResult(schema)
+  const decodeResult = everyIssueOnFailure(Schema.decodeUnknownResult(schema))
   return (input: unknown): Effect.Effect<A, MalformedRequest> => {
-    const result = decodeResult(input, { errors: "all" })
+    const result = decodeResult(input)
     return Result.isSuccess(result)
       ? Effect.succeed(result.success)
       : Effect.fail(fromSchemaError(result.failure, location))
