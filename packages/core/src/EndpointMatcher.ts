@@ -6,7 +6,8 @@
  * The templates are compiled once into a segment trie per method. A lookup
  * walks the request's path segments, trying the literal segment before a
  * `{param}` and backing up only when a literal branch dead-ends, so it costs
- * a few map lookups per segment whatever the number of endpoints.
+ * a few map lookups per segment whatever the number of endpoints. A path
+ * with no `{param}` is also kept whole, so a request for it is one lookup.
  *
  * @module
  */
@@ -20,6 +21,8 @@ import type * as Endpoint from "./Endpoint.ts"
 export interface EndpointMatcher<E extends Endpoint.Endpoint<string>> {
   /** The trie of each method (upper case). */
   readonly methods: ReadonlyMap<string, Node<E>>
+  /** Each method's templates without parameters, by path: the trie's answer for them, found in one lookup. */
+  readonly literals: ReadonlyMap<string, ReadonlyMap<string, Match<E>>>
 }
 
 /**
@@ -74,6 +77,7 @@ export interface Match<E extends Endpoint.Endpoint<string>> {
  */
 export const make = <E extends Endpoint.Endpoint<string>>(endpoints: Iterable<E>): EndpointMatcher<E> => {
   const methods = new Map<string, MutableNode<E>>()
+  const literals = new Map<string, Map<string, Match<E>>>()
   for (const endpoint of endpoints) {
     let node = methods.get(endpoint.method) ?? emptyNode<E>()
     methods.set(endpoint.method, node)
@@ -91,9 +95,16 @@ export const make = <E extends Endpoint.Endpoint<string>>(endpoints: Iterable<E>
       }
     })
     node.route = { endpoint, params }
+    if (params.length === 0) {
+      const exact = literals.get(endpoint.method) ?? new Map<string, Match<E>>()
+      literals.set(endpoint.method, exact)
+      exact.set(endpoint.path, Object.freeze({ endpoint, params: noParams }))
+    }
   }
-  return { methods }
+  return { methods, literals }
 }
+
+const noParams: Readonly<Record<string, string>> = Object.freeze({})
 
 /**
  * The endpoint a request goes to, or `undefined` when none matches. `method`
@@ -116,9 +127,12 @@ export const match = <E extends Endpoint.Endpoint<string>>(
   method: string,
   target: string
 ): Match<E> | undefined => {
-  const root = matcher.methods.get(method.toUpperCase())
+  const upper = method.toUpperCase()
+  const root = matcher.methods.get(upper)
   const path = pathOf(target)
   if (root === undefined || !path.startsWith("/")) return undefined
+  const literal = matcher.literals.get(upper)?.get(path)
+  if (literal !== undefined) return literal
   const segments = segmentsOf(path)
   const route = walk(root, segments, 0)
   if (route === undefined) return undefined
