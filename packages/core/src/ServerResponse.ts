@@ -276,18 +276,36 @@ export const fromError = (
       format
     )
   }
-  return ResponseCodec.encode(
-    error._tag === "ServerError" && error.correlationId === undefined
-      ? new ApiError.ServerError({
-          status: error.status,
-          message: error.message,
-          correlationId: requestId,
-          ...definedEntry("retryAfter", error.retryAfter)
-        })
-      : error,
-    format
-  )
+  if (error._tag === "ServerError" && error.correlationId === undefined) {
+    return ResponseCodec.encode(
+      new ApiError.ServerError({
+        status: error.status,
+        message: error.message,
+        correlationId: requestId,
+        ...definedEntry("retryAfter", error.retryAfter)
+      }),
+      format
+    )
+  }
+  if (lastAnswered?.error === error && lastAnswered.format === format) return lastAnswered.response
+  const response = frozen(ResponseCodec.encode(error, format))
+  lastAnswered = { error, format, response }
+  return response
 }
+
+// The last raised error answered, in which format, and its (frozen) answer: a route that fails
+// with an error built once (an `Endpoint.violation` held in a constant) is written once, not on
+// every request. Errors are immutable values, and `ErrorFormat`'s choices are constants.
+let lastAnswered:
+  | {
+      readonly error: ApiError.ApiError
+      readonly format: ErrorFormat.Choice | undefined
+      readonly response: ServerResponse
+    }
+  | undefined
+
+const frozen = (response: ServerResponse): ServerResponse =>
+  Object.freeze({ ...response, headers: Object.freeze({ ...response.headers }) })
 
 /**
  * The response of last resort, for when even mapping a failure failed: a
