@@ -14,11 +14,7 @@ import { field, put, stringOf, stringsOf } from "./values.ts"
 /** The request a payload 2.0 event carries. */
 export const toRequest = (event: APIGatewayProxyEventV2, requestId: string): ServerRequest.ServerRequest => {
   const context: unknown = event.requestContext
-  const headers = Headers.requestHeaders(event.headers, undefined)
-  if (headers.cookie === undefined) {
-    const cookies = stringsOf(event.cookies)
-    if (cookies.length > 0) put(headers, "cookie", cookies.join("; "))
-  }
+  const headers = withCookies(Headers.requestHeaders(event.headers, undefined), stringsOf(event.cookies))
   const rawQuery = stringOf(event.rawQueryString)
   return {
     method: (stringOf(field(field(context, "http"), "method")) ?? "GET").toUpperCase(),
@@ -33,6 +29,17 @@ export const toRequest = (event: APIGatewayProxyEventV2, requestId: string): Ser
     body: requestBody(event.body, event.isBase64Encoded),
     requestId
   }
+}
+
+// Payload 2.0 sends cookies apart from the headers: they are the `cookie` header, unless the event has one.
+const withCookies = (
+  headers: Readonly<Record<string, string>>,
+  cookies: ReadonlyArray<string>
+): Readonly<Record<string, string>> => {
+  if (cookies.length === 0 || Object.hasOwn(headers, "cookie")) return headers
+  const copy = { ...headers }
+  put(copy, "cookie", cookies.join("; "))
+  return copy
 }
 
 // On the execute-api domain, a named stage (not `$default`) prefixes the path.
