@@ -135,35 +135,6 @@ export const make = <Env extends object, R, LE = never>(
     return runtime
   }
 
-  const answer = async (
-    request: Request & { readonly cf?: IncomingRequestCfProperties | undefined },
-    env: Env,
-    ctx: ExecutionContext,
-    headers: Readonly<Record<string, string>>,
-    requestId: string
-  ): Promise<Response> => {
-    const read = await WorkerRequest.toServerRequest(request, {
-      headers,
-      requestId,
-      maxBodyBytes: limits.maxBodyBytes
-    })
-    if (Result.isFailure(read))
-      return WorkerResponse.fromServerResponse(
-        ServerResponse.fromError(read.failure, requestId, ErrorFormat.choose(options?.errorFormat, headers.accept))
-      )
-    const services = Context.makeUnsafe<Services>(
-      new Map<string, unknown>([
-        [WorkerContext.Env.key, env],
-        [WorkerContext.ExecutionContext.key, ctx],
-        [WorkerContext.Cf.key, request.cf],
-        [Subrequests.CurrentBudget.key, Subrequests.makeBudget()]
-      ])
-    )
-    // A program that finishes without waiting is answered without another promise.
-    const response = runtimeFor(env).respond(read.success, services, deadline)
-    return WorkerResponse.fromServerResponse(response instanceof Promise ? await response : response)
-  }
-
   // Something threw outside the program (reading the request, building the
   // platform's response): core's generic 500, logged.
   const lastResort = (env: Env, requestId: string, error: unknown): Response => {
@@ -175,16 +146,33 @@ export const make = <Env extends object, R, LE = never>(
   }
 
   return {
-    fetch: (request, env, ctx) => {
+    // One async step per request: the platform's body read is the only await
+    // unless the program itself suspends.
+    fetch: async (request, env, ctx) => {
       let requestId = "unknown"
       try {
         const headers = WorkerRequest.headersOf(request)
         requestId = WorkerRequest.requestIdOf(headers)
-        return answer(request, env, ctx, headers, requestId).catch((error: unknown) =>
-          lastResort(env, requestId, error)
+        const read = WorkerRequest.readBody(request, headers, limits.maxBodyBytes)
+        const body = read instanceof Promise ? await read : read
+        if (Result.isFailure(body))
+          return WorkerResponse.fromServerResponse(
+            ServerResponse.fromError(body.failure, requestId, ErrorFormat.choose(options?.errorFormat, headers.accept))
+          )
+        const services = new Map<string, unknown>()
+        services.set(WorkerContext.Env.key, env)
+        services.set(WorkerContext.ExecutionContext.key, ctx)
+        services.set(WorkerContext.Cf.key, request.cf)
+        services.set(Subrequests.CurrentBudget.key, Subrequests.makeBudget())
+        const response = runtimeFor(env).respond(
+          WorkerRequest.withBody(request, headers, requestId, body.success),
+          Context.makeUnsafe<Services>(services),
+          deadline
         )
+        // A program that finishes without waiting is answered without another promise.
+        return WorkerResponse.fromServerResponse(response instanceof Promise ? await response : response)
       } catch (error) {
-        return Promise.resolve(lastResort(env, requestId, error))
+        return lastResort(env, requestId, error)
       }
     }
   }

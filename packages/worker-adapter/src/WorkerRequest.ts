@@ -23,10 +23,13 @@ import * as Result from "effect/Result"
  */
 export const headersOf = (request: Request): Record<string, string> => {
   const headers: Record<string, string> = Object.create(null)
-  request.headers.forEach((value, name) => {
-    headers[name] = value
-  })
+  request.headers.forEach(copyHeader, headers)
   return headers
+}
+
+// One function for every request's copy (the record is `this`), not a closure per request.
+function copyHeader(this: Record<string, string>, value: string, name: string): void {
+  this[name] = value
 }
 
 /**
@@ -74,24 +77,81 @@ export const toServerRequest = async (
     readonly maxBodyBytes: number
   }
 ): Promise<Result.Result<ServerRequest.ServerRequest, ApiError.MalformedRequest>> => {
-  const body = await readBody(request, options.headers, options.maxBodyBytes)
+  const read = readBody(request, options.headers, options.maxBodyBytes)
+  const body = read instanceof Promise ? await read : read
   if (Result.isFailure(body)) return Result.fail(body.failure)
+  return Result.succeed(withBody(request, options.headers, options.requestId, body.success))
+}
+
+/**
+ * A request's body as `toServerRequest` reads it: `undefined` when there is
+ * none, a JSON or text body as text, any other as bytes; or the contract's
+ * 400 when it is over `maxBodyBytes` or cannot be read. Answers at once when
+ * nothing needs reading (no body, or one refused by its `Content-Length`),
+ * else with a promise that never rejects — one step, so a handler awaits the
+ * platform's read and nothing more. `request.body` is touched only for a body
+ * of unknown length: on workerd the getter builds a stream object, a cost the
+ * common case need not pay.
+ *
+ * @category converting
+ */
+export const readBody = (
+  request: Request,
+  headers: Readonly<Record<string, string>>,
+  maxBodyBytes: number
+): Body | Promise<Body> => {
+  try {
+    const length = headers["content-length"]
+    if (length === undefined) {
+      if (request.method === "GET" || request.method === "HEAD") return noBody
+      const stream = request.body
+      return stream === null ? noBody : readCapped(stream, maxBodyBytes)
+    }
+    const refused = RequestChecks.checkBodySize(Number(length), maxBodyBytes)
+    if (refused !== undefined) return Result.fail(refused)
+    return isText(headers["content-type"])
+      ? request.text().then(fromText, failUnreadable)
+      : request.arrayBuffer().then(fromBytes, failUnreadable)
+  } catch {
+    return failUnreadable()
+  }
+}
+
+/**
+ * What `readBody` answers.
+ *
+ * @category models
+ */
+export type Body = Result.Result<string | Uint8Array | undefined, ApiError.MalformedRequest>
+
+/**
+ * Core's `ServerRequest` of a request whose body has been read
+ * (`readBody`): method, percent-encoded path and query split from the URL.
+ *
+ * @category converting
+ */
+export const withBody = (
+  request: Request,
+  headers: Readonly<Record<string, string>>,
+  requestId: string,
+  body: string | Uint8Array | undefined
+): ServerRequest.ServerRequest => {
   const url = request.url
   const pathStart = url.indexOf("/", url.indexOf("//") + 2)
   const queryStart = url.indexOf("?", pathStart)
   const hashStart = url.indexOf("#", pathStart)
   const pathEnd = queryStart !== -1 ? queryStart : hashStart !== -1 ? hashStart : url.length
-  return Result.succeed({
+  return {
     method: request.method.toUpperCase(),
     path: pathStart === -1 ? "/" : url.slice(pathStart, pathEnd),
     query:
       queryStart === -1
         ? QueryString.empty
         : QueryString.parse(url.slice(queryStart + 1, hashStart === -1 ? url.length : hashStart)),
-    headers: options.headers,
-    body: body.success,
-    requestId: options.requestId
-  })
+    headers,
+    body,
+    requestId
+  }
 }
 
 const unreadable = new ApiError.MalformedRequest({
@@ -99,66 +159,43 @@ const unreadable = new ApiError.MalformedRequest({
   issues: [{ path: ["body"], message: "Expected a complete body" }]
 })
 
-/**
- * The body (`undefined` when there is none), read no further than the cap.
- * `request.body` is touched only for a body of unknown length: on workerd
- * the getter builds a stream object, a cost the common case need not pay.
- */
-const readBody = async (
-  request: Request,
-  headers: Readonly<Record<string, string>>,
-  maxBodyBytes: number
-): Promise<Result.Result<string | Uint8Array | undefined, ApiError.MalformedRequest>> => {
-  const length = headers["content-length"]
-  try {
-    if (length === undefined) {
-      if (request.method === "GET" || request.method === "HEAD") return Result.succeed(undefined)
-      const stream = request.body
-      return stream === null ? Result.succeed(undefined) : await readCapped(stream, maxBodyBytes)
-    }
-    const refused = RequestChecks.checkBodySize(Number(length), maxBodyBytes)
-    if (refused !== undefined) return Result.fail(refused)
-    if (isText(headers["content-type"])) {
-      const text = await request.text()
-      return Result.succeed(text === "" ? undefined : text)
-    }
-    const bytes = new Uint8Array(await request.arrayBuffer())
-    return Result.succeed(bytes.byteLength === 0 ? undefined : bytes)
-  } catch {
-    return Result.fail(unreadable)
-  }
-}
+const noBody: Body = Result.succeed(undefined)
+const failUnreadable = (): Body => Result.fail(unreadable)
+const fromText = (text: string): Body => (text === "" ? noBody : Result.succeed(text))
+const fromBytes = (buffer: ArrayBuffer): Body =>
+  buffer.byteLength === 0 ? noBody : Result.succeed(new Uint8Array(buffer))
 
 // JSON and text bodies are read as text (invalid UTF-8 becomes U+FFFD, as core would decode it).
 const isText = (contentType: string | undefined): boolean =>
   contentType !== undefined && (contentType.startsWith("text/") || contentType.includes("json"))
 
 /** Reads a stream of unknown length chunk by chunk, stopping (and cancelling it) past the cap. */
-const readCapped = async (
-  stream: ReadableStream<Uint8Array>,
-  maxBodyBytes: number
-): Promise<Result.Result<Uint8Array | undefined, ApiError.MalformedRequest>> => {
-  const reader = stream.getReader()
-  const chunks: Array<Uint8Array> = []
-  let length = 0
-  while (true) {
-    const { done, value } = await reader.read()
-    if (done) break
-    length += value.byteLength
-    const refused = RequestChecks.checkBodySize(length, maxBodyBytes)
-    if (refused !== undefined) {
-      await reader.cancel().catch(() => undefined)
-      return Result.fail(refused)
+const readCapped = async (stream: ReadableStream<Uint8Array>, maxBodyBytes: number): Promise<Body> => {
+  try {
+    const reader = stream.getReader()
+    const chunks: Array<Uint8Array> = []
+    let length = 0
+    while (true) {
+      const { done, value } = await reader.read()
+      if (done) break
+      length += value.byteLength
+      const refused = RequestChecks.checkBodySize(length, maxBodyBytes)
+      if (refused !== undefined) {
+        await reader.cancel().catch(() => undefined)
+        return Result.fail(refused)
+      }
+      chunks.push(value)
     }
-    chunks.push(value)
+    if (length === 0) return noBody
+    if (chunks.length === 1) return Result.succeed(chunks[0])
+    const bytes = new Uint8Array(length)
+    let offset = 0
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset)
+      offset += chunk.byteLength
+    }
+    return Result.succeed(bytes)
+  } catch {
+    return failUnreadable()
   }
-  if (length === 0) return Result.succeed(undefined)
-  if (chunks.length === 1) return Result.succeed(chunks[0])
-  const bytes = new Uint8Array(length)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return Result.succeed(bytes)
 }
