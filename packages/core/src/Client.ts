@@ -50,6 +50,7 @@ import * as Pull from "effect/Pull"
 import * as Result from "effect/Result"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
+import type * as Tracer from "effect/Tracer"
 import * as ApiError from "./ApiError.ts"
 import { InvalidRequest, RetryBudgetExhausted } from "./ClientError.ts"
 import type * as Credentials from "./Credentials.ts"
@@ -93,7 +94,9 @@ export interface Config {
   readonly deadline?: Duration.Input | undefined
   /**
    * The largest response body read, in bytes as decoded (after gzip or
-   * brotli); a larger one fails the call with a `TransportFailure`
+   * brotli, which a fetch-based client inflates; `@effect/platform-node`'s
+   * node:http client does not, and its cap counts the bytes as received);
+   * a larger one fails the call with a `TransportFailure`
    * (`response-too-large`), never retried. `Infinity` lifts the cap (not
    * advised); a cap that is not a number lets no body through.
    * @default defaultMaxResponseBytes (4 MiB)
@@ -360,34 +363,59 @@ interface SentInput {
   readonly headers?: Readonly<Record<string, string>> | undefined
 }
 
+/** The spans' stack traces would point into this module, not at the caller: they are not captured. */
+const noStackTrace = { captureStackTrace: false } as const
+
 const run = <M extends string, C extends string, A>(
   settings: Settings,
   endpoint: Endpoint.Endpoint<M, C, unknown, unknown, unknown, A>,
   input: SentInput,
   options: CallOptions | undefined
 ): Effect.Effect<A, CallError<M, C>> =>
+  Effect.useSpan(
+    "CentrapayClient.call",
+    { attributes: { "centrapay.endpoint": endpoint.id, "http.request.method": endpoint.method } },
+    (callSpan) => Effect.withParentSpan(attempts(settings, endpoint, input, options, callSpan), callSpan, noStackTrace)
+  )
+
+/** The attempts of one call, in the call's span. */
+const attempts = <M extends string, C extends string, A>(
+  settings: Settings,
+  endpoint: Endpoint.Endpoint<M, C, unknown, unknown, unknown, A>,
+  input: SentInput,
+  options: CallOptions | undefined,
+  callSpan: Tracer.Span
+): Effect.Effect<A, CallError<M, C>> =>
   Effect.gen(function* () {
     const prepared = yield* Effect.fromResult(prepare(settings, endpoint, input))
-    const policy = options?.retryPolicy ?? settings.retryPolicy
-    const retries = yield* Schedule.toStep(
-      RetryPolicy.schedule(
-        policy,
-        { method: prepared.method, idempotencyKey: prepared.keyed },
-        options?.retrySchedule ?? settings.retrySchedule
-      )
-    )
+    const clock = yield* Clock.Clock
     const attemptTimeout =
       options?.attemptTimeout === undefined ? settings.attemptTimeout : Duration.fromInputUnsafe(options.attemptTimeout)
     const allowed = options?.deadline === undefined ? settings.deadline : Duration.fromInputUnsafe(options.deadline)
     const maxResponseBytes = options?.maxResponseBytes ?? settings.maxResponseBytes
     const deadline: Deadline | undefined =
-      allowed === undefined ? undefined : { at: (yield* Clock.currentTimeMillis) + Duration.toMillis(allowed), allowed }
+      allowed === undefined ? undefined : { at: clock.currentTimeMillisUnsafe() + Duration.toMillis(allowed), allowed }
     const pastDeadline = ({ allowed }: Deadline, attempts: number) =>
       new ApiError.Timeout({ method: prepared.method, url: prepared.url, after: allowed, attempts })
     const upstream: ApiError.Upstream = { method: prepared.method, url: prepared.url }
     // Credentials that could not be obtained are a failure of the call, not the caller's 401.
     const credentialsFailed = (error: ApiError.Unauthorized): ApiError.Received<ApiError.Unauthorized> =>
       Object.assign(new ApiError.Unauthorized({ message: error.message, upstream }), { upstream })
+    // The retry schedule is started at the first failure that asks it (a call that succeeds never does).
+    let retries: RetrySteps | undefined
+    const retriesOf = (): Effect.Effect<RetrySteps> =>
+      retries !== undefined
+        ? Effect.succeed(retries)
+        : Effect.map(
+            Schedule.toStep(
+              RetryPolicy.schedule(
+                options?.retryPolicy ?? settings.retryPolicy,
+                { method: prepared.method, idempotencyKey: prepared.keyed },
+                options?.retrySchedule ?? settings.retrySchedule
+              )
+            ),
+            (steps) => (retries = steps)
+          )
 
     const succeeded = (value: A): Step<A, CallError<M, C>> => ({ _tag: "Succeeded", value })
     const failed = (error: CallError<M, C>): Step<A, CallError<M, C>> => ({ _tag: "Failed", error })
@@ -404,130 +432,144 @@ const run = <M extends string, C extends string, A>(
     while (true) {
       attempt += 1
       const current = attempt
-      const step: Step<A, CallError<M, C>> = yield* Effect.gen(function* () {
-        let permit: RateLimiter.Permit | undefined
-        if (settings.limiter !== undefined) {
-          const admission = yield* Effect.result(settings.limiter.take(deadline?.at))
-          if (Result.isFailure(admission)) {
-            yield* Effect.annotateCurrentSpan({ "centrapay.decision": "stop: rate limiter unavailable" })
-            return failed(
-              new ApiError.TransportFailure({
-                method: prepared.method,
-                url: prepared.url,
-                reason: "rate-limiter-unavailable",
-                detail: admission.failure.message
+      const step: Step<A, CallError<M, C>> = yield* Effect.useSpan(
+        "CentrapayClient.attempt",
+        { attributes: { "centrapay.attempt": current } },
+        (span) =>
+          Effect.withParentSpan(
+            Effect.gen(function* () {
+              let permit: RateLimiter.Permit | undefined
+              if (settings.limiter !== undefined) {
+                const admission = yield* Effect.result(settings.limiter.take(deadline?.at))
+                if (Result.isFailure(admission)) {
+                  span.attribute("centrapay.decision", "stop: rate limiter unavailable")
+                  return failed(
+                    new ApiError.TransportFailure({
+                      method: prepared.method,
+                      url: prepared.url,
+                      reason: "rate-limiter-unavailable",
+                      detail: admission.failure.message
+                    })
+                  )
+                }
+                if (admission.success._tag === "PastDeadline" && deadline !== undefined) {
+                  span.attribute("centrapay.limiter.wait_ms", Duration.toMillis(admission.success.wait))
+                  span.attribute("centrapay.decision", "stop: deadline")
+                  return failed(pastDeadline(deadline, current))
+                }
+                if (admission.success._tag === "Admitted") {
+                  permit = admission.success.permit
+                  if (!Duration.isZero(permit.waited)) {
+                    span.attribute("centrapay.limiter.wait_ms", Duration.toMillis(permit.waited))
+                  }
+                }
+              }
+              const auth = yield* Effect.result(settings.session.current)
+              if (Result.isFailure(auth)) {
+                span.attribute("centrapay.outcome", "Unauthorized")
+                span.attribute("centrapay.decision", "stop: credentials")
+                return failed(credentialsFailed(auth.failure))
+              }
+              const now = clock.currentTimeMillisUnsafe()
+              if (deadline !== undefined && now >= deadline.at) return failed(pastDeadline(deadline, current))
+              const remaining =
+                deadline === undefined
+                  ? undefined
+                  : { millis: deadline.at - now, timeout: pastDeadline(deadline, current) }
+
+              const request = HttpClientRequest.setHeaders(prepared.request, {
+                ...auth.success.headers,
+                ...prepared.headers
               })
-            )
-          }
-          if (admission.success._tag === "PastDeadline" && deadline !== undefined) {
-            yield* Effect.annotateCurrentSpan({
-              "centrapay.limiter.wait_ms": Duration.toMillis(admission.success.wait),
-              "centrapay.decision": "stop: deadline"
-            })
-            return failed(pastDeadline(deadline, current))
-          }
-          if (admission.success._tag === "Admitted") {
-            permit = admission.success.permit
-            if (!Duration.isZero(permit.waited)) {
-              yield* Effect.annotateCurrentSpan({ "centrapay.limiter.wait_ms": Duration.toMillis(permit.waited) })
-            }
-          }
-        }
-        const auth = yield* Effect.result(settings.session.current)
-        if (Result.isFailure(auth)) {
-          yield* Effect.annotateCurrentSpan({
-            "centrapay.outcome": "Unauthorized",
-            "centrapay.decision": "stop: credentials"
-          })
-          return failed(credentialsFailed(auth.failure))
-        }
-        const now = yield* Clock.currentTimeMillis
-        if (deadline !== undefined && now >= deadline.at) return failed(pastDeadline(deadline, current))
-        const remaining =
-          deadline === undefined ? undefined : { millis: deadline.at - now, timeout: pastDeadline(deadline, current) }
-
-        const request = HttpClientRequest.setHeaders(prepared.request, { ...auth.success.headers, ...prepared.headers })
-        const outcome = yield* Effect.result(
-          exchange(settings, prepared, request, maxResponseBytes).pipe(
-            bound(prepared, attemptTimeout, remaining, current),
-            Effect.tap((received) => Effect.annotateCurrentSpan({ "http.response.status_code": received.status })),
-            Effect.flatMap((received) =>
-              Effect.flatMap(Clock.currentTimeMillis, (now) =>
-                Effect.fromResult(read(endpoint, received, { now, request: upstream }))
+              const exchanged = yield* Effect.result(
+                bound(
+                  exchange(settings, prepared, request, maxResponseBytes),
+                  prepared,
+                  attemptTimeout,
+                  remaining,
+                  current
+                )
               )
-            )
+              const outcome = Result.flatMap(exchanged, (received) => {
+                span.attribute("http.response.status_code", received.status)
+                return read(endpoint, received, { now: clock.currentTimeMillisUnsafe(), request: upstream })
+              })
+              if (Result.isSuccess(outcome)) {
+                span.attribute("centrapay.outcome", "Success")
+                return succeeded(outcome.success)
+              }
+              const failure = outcome.failure
+              if (failure._tag === "DeadlineReached") {
+                span.attribute("centrapay.outcome", "Timeout")
+                span.attribute("centrapay.decision", "stop: deadline")
+                return failed(failure.timeout)
+              }
+              if (failure._tag === "InvalidRequest") {
+                span.attribute("centrapay.outcome", failure._tag)
+                span.attribute("centrapay.decision", "stop: invalid")
+                return failed(failure)
+              }
+              const error = failure
+              span.attribute("centrapay.outcome", error._tag)
+              // A 429 pauses every client sharing the limiter's store until its Retry-After.
+              if (permit !== undefined && error._tag === "TooManyRequests" && error.retryAfter !== undefined) {
+                yield* permit.rateLimited(error.retryAfter)
+              }
+
+              const refresh = settings.session.refresh
+              if (error._tag === "Unauthorized" && refresh !== undefined && !replayed) {
+                const refreshed = yield* Effect.result(refresh(auth.success.version))
+                if (Result.isFailure(refreshed)) {
+                  span.attribute("centrapay.decision", "stop: credentials")
+                  return failed(credentialsFailed(refreshed.failure))
+                }
+                span.attribute("centrapay.decision", "replay: refreshed credentials")
+                return replay
+              }
+
+              const steps = yield* retriesOf()
+              const decidedAt = clock.currentTimeMillisUnsafe()
+              const decision = yield* steps(decidedAt, error).pipe(
+                Effect.map(([decided]) => decided),
+                Pull.catchDone((stopped) => Effect.succeed(stopped))
+              )
+              const stop = (reason: string, finalError: CallError<M, C> = error): Step<A, CallError<M, C>> => {
+                span.attribute("centrapay.decision", `stop: ${reason}`)
+                return failed(finalError)
+              }
+              if (decision._tag === "Stop") return stop(decision.reason)
+              if (deadline !== undefined && decidedAt + Duration.toMillis(decision.delay) >= deadline.at) {
+                return stop("deadline", pastDeadline(deadline, current))
+              }
+              const cost = RetryBudget.costOf(settings.budget.options, error)
+              if (!(yield* settings.budget.withdraw(cost))) {
+                const exhausted = new RetryBudgetExhausted({
+                  method: prepared.method,
+                  url: prepared.url,
+                  attempts: current,
+                  lastError: error
+                })
+                return stop("budget-exhausted", exhausted)
+              }
+              span.attribute("centrapay.decision", "retry")
+              span.attribute("centrapay.retry.delay_ms", Duration.toMillis(decision.delay))
+              span.attribute("centrapay.retry.basis", decision.basis)
+              return retry(decision.delay, cost)
+            }),
+            span,
+            noStackTrace
           )
-        )
-        if (Result.isSuccess(outcome)) {
-          yield* Effect.annotateCurrentSpan({ "centrapay.outcome": "Success" })
-          return succeeded(outcome.success)
-        }
-        const failure = outcome.failure
-        if (failure._tag === "DeadlineReached") {
-          yield* Effect.annotateCurrentSpan({ "centrapay.outcome": "Timeout", "centrapay.decision": "stop: deadline" })
-          return failed(failure.timeout)
-        }
-        if (failure._tag === "InvalidRequest") {
-          yield* Effect.annotateCurrentSpan({
-            "centrapay.outcome": failure._tag,
-            "centrapay.decision": "stop: invalid"
-          })
-          return failed(failure)
-        }
-        const error = failure
-        yield* Effect.annotateCurrentSpan({ "centrapay.outcome": error._tag })
-        // A 429 pauses every client sharing the limiter's store until its Retry-After.
-        if (permit !== undefined && error._tag === "TooManyRequests" && error.retryAfter !== undefined) {
-          yield* permit.rateLimited(error.retryAfter)
-        }
-
-        const refresh = settings.session.refresh
-        if (error._tag === "Unauthorized" && refresh !== undefined && !replayed) {
-          const refreshed = yield* Effect.result(refresh(auth.success.version))
-          if (Result.isFailure(refreshed)) {
-            yield* Effect.annotateCurrentSpan({ "centrapay.decision": "stop: credentials" })
-            return failed(credentialsFailed(refreshed.failure))
-          }
-          yield* Effect.annotateCurrentSpan({ "centrapay.decision": "replay: refreshed credentials" })
-          return replay
-        }
-
-        const decidedAt = yield* Clock.currentTimeMillis
-        const decision = yield* retries(decidedAt, error).pipe(
-          Effect.map(([decided]) => decided),
-          Pull.catchDone((stopped) => Effect.succeed(stopped))
-        )
-        const stop = (reason: string, finalError: CallError<M, C> = error): Effect.Effect<Step<A, CallError<M, C>>> =>
-          Effect.as(Effect.annotateCurrentSpan({ "centrapay.decision": `stop: ${reason}` }), failed(finalError))
-        if (decision._tag === "Stop") return yield* stop(decision.reason)
-        if (deadline !== undefined && decidedAt + Duration.toMillis(decision.delay) >= deadline.at) {
-          return yield* stop("deadline", pastDeadline(deadline, current))
-        }
-        const cost = RetryBudget.costOf(settings.budget.options, error)
-        if (!(yield* settings.budget.withdraw(cost))) {
-          const exhausted = new RetryBudgetExhausted({
-            method: prepared.method,
-            url: prepared.url,
-            attempts: current,
-            lastError: error
-          })
-          return yield* stop("budget-exhausted", exhausted)
-        }
-        yield* Effect.annotateCurrentSpan({
-          "centrapay.decision": "retry",
-          "centrapay.retry.delay_ms": Duration.toMillis(decision.delay),
-          "centrapay.retry.basis": decision.basis
-        })
-        return retry(decision.delay, cost)
-      }).pipe(Effect.withSpan("CentrapayClient.attempt", { attributes: { "centrapay.attempt": current } }))
+      )
 
       switch (step._tag) {
         case "Succeeded":
           yield* settings.budget.deposit(lastRetryCost ?? settings.budget.options.successRefund)
-          yield* Effect.annotateCurrentSpan({ "centrapay.attempts": current, "centrapay.outcome": "Success" })
+          callSpan.attribute("centrapay.attempts", current)
+          callSpan.attribute("centrapay.outcome", "Success")
           return step.value
         case "Failed":
-          yield* Effect.annotateCurrentSpan({ "centrapay.attempts": current, "centrapay.outcome": step.error._tag })
+          callSpan.attribute("centrapay.attempts", current)
+          callSpan.attribute("centrapay.outcome", step.error._tag)
           return yield* Effect.fail(step.error)
         case "Replay":
           replayed = true
@@ -538,11 +580,13 @@ const run = <M extends string, C extends string, A>(
           break
       }
     }
-  }).pipe(
-    Effect.withSpan("CentrapayClient.call", {
-      attributes: { "centrapay.endpoint": endpoint.id, "http.request.method": endpoint.method }
-    })
-  )
+  })
+
+/** The step function of a call's retry schedule. */
+type RetrySteps = (
+  now: number,
+  error: ApiError.ApiError
+) => Pull.Pull<[RetryPolicy.RetryDecision, Duration.Duration], never, RetryPolicy.RetryDecision>
 
 interface Received {
   readonly status: number
@@ -576,29 +620,28 @@ const exchange = (
  * Bounds an attempt by the per-attempt timeout (a retryable `Timeout`) or,
  * when it ends sooner, by the call's deadline (`DeadlineReached`).
  */
-const bound =
-  (
-    prepared: Prepared,
-    attemptTimeout: Duration.Duration,
-    remaining: { readonly millis: number; readonly timeout: ApiError.Timeout } | undefined,
-    attempt: number
-  ) =>
-  <A, E>(self: Effect.Effect<A, E>): Effect.Effect<A, E | ApiError.Timeout | DeadlineReached> => {
-    if (remaining !== undefined && remaining.millis <= Duration.toMillis(attemptTimeout)) {
-      return Effect.timeoutOrElse(self, {
-        duration: Duration.millis(remaining.millis),
-        orElse: () => Effect.fail(new DeadlineReached({ timeout: remaining.timeout }))
-      })
-    }
-    if (!Duration.isFinite(attemptTimeout)) return self
+const bound = <A, E>(
+  self: Effect.Effect<A, E>,
+  prepared: Prepared,
+  attemptTimeout: Duration.Duration,
+  remaining: { readonly millis: number; readonly timeout: ApiError.Timeout } | undefined,
+  attempt: number
+): Effect.Effect<A, E | ApiError.Timeout | DeadlineReached> => {
+  if (remaining !== undefined && remaining.millis <= Duration.toMillis(attemptTimeout)) {
     return Effect.timeoutOrElse(self, {
-      duration: attemptTimeout,
-      orElse: () =>
-        Effect.fail(
-          new ApiError.Timeout({ method: prepared.method, url: prepared.url, after: attemptTimeout, attempts: attempt })
-        )
+      duration: Duration.millis(remaining.millis),
+      orElse: () => Effect.fail(new DeadlineReached({ timeout: remaining.timeout }))
     })
   }
+  if (!Duration.isFinite(attemptTimeout)) return self
+  return Effect.timeoutOrElse(self, {
+    duration: attemptTimeout,
+    orElse: () =>
+      Effect.fail(
+        new ApiError.Timeout({ method: prepared.method, url: prepared.url, after: attemptTimeout, attempts: attempt })
+      )
+  })
+}
 
 /** Any response, read as the contract says; a 2xx body then decoded with the endpoint's success schema. */
 const read = <M extends string, C extends string, A>(

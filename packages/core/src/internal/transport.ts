@@ -17,8 +17,8 @@
 import * as Effect from "effect/Effect"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
-import type * as HttpClientError from "effect/http/HttpClientError"
-import type * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as HttpClientError from "effect/http/HttpClientError"
+import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as ApiError from "../ApiError.ts"
@@ -43,11 +43,102 @@ export const withoutRedirects = (client: HttpClient.HttpClient): HttpClient.Http
 
 /**
  * Reads a body as text, counting its bytes as decoded (after any
- * `Content-Encoding`, so a gzip bomb counts what it inflates to). Past
- * `maxBytes` it stops: the stream is cancelled, which closes the connection,
+ * `Content-Encoding` the client inflated, so over fetch a gzip bomb counts
+ * what it inflates to; a client that does not inflate, like node:http's,
+ * hands over the bytes as received and they are what is counted). Past
+ * `maxBytes` it stops: the body is cancelled, which closes the connection,
  * and the read fails with `response-too-large`. No body (a 204, a HEAD) is "".
+ * A fetch-based response is read from its Web body directly; any other
+ * through its `stream`.
  */
 export const readText = (
+  response: HttpClientResponse.HttpClientResponse,
+  maxBytes: number,
+  method: string,
+  url: string
+): Effect.Effect<string, HttpClientError.HttpClientError | ApiError.TransportFailure> => {
+  const web = HttpClientResponse.toWeb(response)
+  return Option.isSome(web)
+    ? readWebBody(response, web.value.body, maxBytes, method, url)
+    : readStream(response, maxBytes, method, url)
+}
+
+/**
+ * The Web body read chunk by chunk in one callback (no stream pipeline),
+ * its bytes decoded once at the end into the text `Stream.decodeText` makes
+ * of them: UTF-8, a leading BOM dropped, malformed bytes replaced. Past the
+ * cap, or when the read is interrupted (a timeout), the body is cancelled,
+ * which aborts the request; a read that fails is the `DecodeError` the
+ * response's `stream` would fail with.
+ */
+const readWebBody = (
+  response: HttpClientResponse.HttpClientResponse,
+  body: ReadableStream<Uint8Array> | null,
+  maxBytes: number,
+  method: string,
+  url: string
+): Effect.Effect<string, HttpClientError.HttpClientError | ApiError.TransportFailure> => {
+  if (body === null) return Effect.succeed("")
+  return Effect.callback((resume) => {
+    const reader = body.getReader()
+    const chunks: Array<Uint8Array> = []
+    let received = 0
+    let stopped = false
+    const cancel = (): Promise<void> => reader.cancel().catch(() => undefined)
+    const onChunk = (chunk: ReadableStreamReadResult<Uint8Array>): void => {
+      if (stopped) return
+      if (chunk.done) {
+        stopped = true
+        resume(Effect.succeed(utf8.decode(concat(chunks, received))))
+        return
+      }
+      received += chunk.value.byteLength
+      // A cap that is not a number (NaN) fails closed.
+      if (!(received <= maxBytes)) {
+        stopped = true
+        const failure = tooLarge(response.status, maxBytes, method, url)
+        cancel().then(() => resume(Effect.fail(failure)))
+        return
+      }
+      chunks.push(chunk.value)
+      reader.read().then(onChunk, onError)
+    }
+    const onError = (cause: unknown): void => {
+      if (stopped) return
+      stopped = true
+      resume(
+        Effect.fail(
+          new HttpClientError.HttpClientError({
+            reason: new HttpClientError.DecodeError({ request: response.request, response, cause })
+          })
+        )
+      )
+    }
+    reader.read().then(onChunk, onError)
+    return Effect.promise(() => {
+      stopped = true
+      return cancel()
+    })
+  })
+}
+
+/** Decodes a whole body at once (not streaming: no state is kept between calls, so one serves every read). */
+const utf8 = new TextDecoder()
+
+/** The chunks of a body as one array of `length` bytes (the one chunk itself when there is one). */
+const concat = (chunks: ReadonlyArray<Uint8Array>, length: number): Uint8Array => {
+  if (chunks.length === 1 && chunks[0] !== undefined) return chunks[0]
+  const bytes = new Uint8Array(length)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return bytes
+}
+
+/** The body read through the response's `stream` (an `HttpClient` that is not fetch-based). */
+const readStream = (
   response: HttpClientResponse.HttpClientResponse,
   maxBytes: number,
   method: string,
