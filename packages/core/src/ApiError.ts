@@ -569,11 +569,13 @@ export const classes = [
 
 /**
  * One Schema for the whole union: serialise any `ApiError` (e.g. across a
- * worker boundary) and read it back.
+ * worker boundary) and read it back. The union is built on first use: it
+ * reads the schema of every class, which nothing on a server's request path
+ * needs (at import, the largest single piece of work of this module).
  *
  * @category schemas
  */
-export const ApiErrorSchema = Schema.Union(classes)
+export const ApiErrorSchema: Schema.suspend<Schema.Union<typeof classes>> = Schema.suspend(() => Schema.Union(classes))
 
 const classByTag: ReadonlyMap<unknown, (typeof classes)[number]> = new Map(classes.map((C) => [C.identifier, C]))
 

@@ -155,7 +155,9 @@ const route = <M extends string, C extends string, P, Q, I, A, E, R>(
   }
 }
 
-const notFound = new ApiError.RouteNotFound({ message: "Not Found" })
+// Built on the first unmatched request, not at import: a cold start need not compile the error's constructor.
+let notFound: ApiError.RouteNotFound | undefined
+const notFoundError = (): ApiError.RouteNotFound => (notFound ??= new ApiError.RouteNotFound({ message: "Not Found" }))
 
 const decodeSegment = (raw: string): string | undefined => {
   try {
@@ -187,7 +189,7 @@ export const toHandler = <E, R>(
     ): Effect.Effect<ServerResponse.ServerResponse, E | ApiError.RouteNotFound | ApiError.MalformedRequest, R> => {
       const found = EndpointMatcher.match(matcher, request.method, request.path)
       const handle = found === undefined ? undefined : router.handlers.get(found.endpoint)
-      if (found === undefined || handle === undefined) return Effect.fail(notFound)
+      if (found === undefined || handle === undefined) return Effect.fail(notFoundError())
       const params: Record<string, string> = {}
       for (const [name, raw] of Object.entries(found.params)) {
         const value = decodeSegment(raw)
