@@ -96,6 +96,11 @@ describe("Router: one declaration per endpoint", () => {
     })
     const missing = JSON.parse((await handle("POST", "/api/asset-transfers", { body: '{"amount":10}' })).body)
     expect(missing.issues).toEqual([{ path: ["body", "recipient"], message: "Missing key" }])
+    const both = JSON.parse((await handle("POST", "/api/asset-transfers", { body: '{"amount":"10"}' })).body)
+    expect(both.issues).toEqual([
+      { path: ["body", "amount"], message: "Expected number" },
+      { path: ["body", "recipient"], message: "Missing key" }
+    ])
   })
 
   it("a body that is not JSON, or not declared JSON, is a 400 with its own problem", async () => {

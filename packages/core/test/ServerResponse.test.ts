@@ -137,3 +137,34 @@ describe("statusFor: the status fromError answers", () => {
     expect(answer(timeout).response.status).toBe(504)
   })
 })
+
+describe("fromError: an error answered again", () => {
+  const Transfer = Endpoint.make("POST /api/asset-transfers", { 403: ["INSUFFICIENT_WALLET_BALANCE"] })
+  const insufficient = Endpoint.violation(Transfer, "INSUFFICIENT_WALLET_BALANCE")
+  const forbidden = '{"statusCode":403,"error":"Forbidden","message":"INSUFFICIENT_WALLET_BALANCE"}'
+
+  it("a prebuilt violation gets the same answer every time, in the format asked each time", () => {
+    const centrapay = { status: 403, headers: { "content-type": "application/json" }, body: forbidden }
+    expect(ServerResponse.fromError(insufficient, "r1")).toEqual(centrapay)
+    expect(ServerResponse.fromError(insufficient, "r2")).toEqual(centrapay)
+    expect(ServerResponse.fromError(insufficient, "r3", { format: "problem+json", negotiated: true }).headers).toEqual({
+      "content-type": "application/problem+json",
+      vary: "Accept"
+    })
+    expect(ServerResponse.fromError(insufficient, "r4")).toEqual(centrapay)
+  })
+
+  it("a server error without a correlation id gets each request's own", () => {
+    const unavailable = new ApiError.ServerError({ status: 503, message: "Service Unavailable" })
+    expect(ServerResponse.fromError(unavailable, "r1").headers["x-request-id"]).toBe("r1")
+    expect(ServerResponse.fromError(unavailable, "r2").headers["x-request-id"]).toBe("r2")
+    expect(ServerResponse.fromError(unavailable, "r2").body).toBe(
+      '{"statusCode":503,"error":"Service Unavailable","message":"Service Unavailable","correlationId":"r2"}'
+    )
+  })
+
+  it("an answer kept for reuse cannot be changed by whoever received it", () => {
+    const first = ServerResponse.fromError(insufficient, "r1")
+    expect(Object.isFrozen(first) && Object.isFrozen(first.headers)).toBe(true)
+  })
+})
