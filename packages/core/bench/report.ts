@@ -5,7 +5,9 @@
  * goals of the performance issue with the figure measured against each, the
  * command, the machine and the versions; then `findings.md` (profiles and
  * what would close each goal missed). `--stdout` prints the Markdown
- * instead; `--only lambda|worker|core` runs one package's benchmarks.
+ * instead; `--only lambda|worker|core` runs one package's benchmarks;
+ * `--findings` measures nothing and puts the current `findings.md` under the
+ * tables of the last run in BENCHMARKS.md (after editing the analysis).
  */
 import { execFileSync } from "node:child_process"
 import { readFileSync, writeFileSync } from "node:fs"
@@ -15,7 +17,23 @@ import { fileURLToPath } from "node:url"
 import { median, ratio, type Table } from "./stats.ts"
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..")
-const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined
+const args = process.argv.slice(2)
+const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined
+const known = new Set(["--stdout", "--only", "--findings", ...(only === undefined ? [] : [only])])
+if (args.some((arg) => !known.has(arg)) || (only !== undefined && !["lambda", "worker", "core"].includes(only))) {
+  process.stderr.write("usage: report.ts [--stdout] [--only lambda|worker|core] | --findings\n")
+  process.exit(2)
+}
+const findingsFile = new URL("./findings.md", import.meta.url)
+const benchmarksFile = path.join(root, "BENCHMARKS.md")
+if (args.includes("--findings")) {
+  // The last run's tables as they are, the analysis as it now reads.
+  const written = readFileSync(benchmarksFile, "utf8")
+  const at = written.indexOf("\n## Findings")
+  if (at === -1) throw new Error("BENCHMARKS.md has no findings section: run `npm run bench`")
+  writeFileSync(benchmarksFile, `${written.slice(0, at + 1)}${readFileSync(findingsFile, "utf8")}`)
+  process.exit(0)
+}
 const started = Date.now()
 const loadAtStart = os.loadavg()
 
@@ -216,7 +234,7 @@ const versions = [
 const cpus = os.cpus()
 const machine = `${cpus[0]?.model ?? "?"} × ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB, ${os.type()} ${os.release()} ${os.arch()}; load average at start ${loadAtStart.map((load) => load.toFixed(2)).join(" / ")}`
 
-const findings = readFileSync(new URL("./findings.md", import.meta.url), "utf8")
+const findings = readFileSync(findingsFile, "utf8")
 const markdown = [
   "# Benchmarks",
   "",
@@ -240,4 +258,4 @@ const markdown = [
 ].join("\n")
 
 if (process.argv.includes("--stdout") || only !== undefined) process.stdout.write(markdown)
-else writeFileSync(path.join(root, "BENCHMARKS.md"), markdown)
+else writeFileSync(benchmarksFile, markdown)
