@@ -24,5 +24,7 @@ export const document = OpenApi.make(endpoints, {
   version: "1.0.0",
   description: "A small wallet API that follows the Centrapay contract (examples/wallet-api).",
   servers: [{ url: "http://localhost:3000" }],
-  descriptions: (_endpoint, _status, code) => meanings.get(code)
+  descriptions: (_endpoint, _status, code) => meanings.get(code),
+  // The wallet authenticates API keys only (`Rules.authenticate`), not user tokens.
+  security: ["apiKey"]
 })

@@ -44,6 +44,18 @@ describe("the wallet API's OpenAPI document", () => {
     expect(live403).toContain("The rates provider has no rate for that currency.")
   })
 
+  it("requires an API key, the one credential the wallet checks", () => {
+    expect(json.security).toEqual([{ apiKey: [] }])
+    expect(json.components.securitySchemes).toEqual({
+      apiKey: {
+        type: "apiKey",
+        in: "header",
+        name: "x-api-key",
+        description: "An API key: enduring access to one account."
+      }
+    })
+  })
+
   it("documents the payload, the path parameter and the success from the declared schemas", () => {
     const post = json.paths["/api/asset-transfers"].post
     const payload = JSON.stringify(post.requestBody)

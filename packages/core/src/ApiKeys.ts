@@ -44,6 +44,7 @@ import * as Mac from "effect/crypto/Mac"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import { Unauthorized } from "./ApiError.ts"
+import * as Credentials from "./Credentials.ts"
 import * as ServerRequest from "./ServerRequest.ts"
 
 /**
@@ -136,7 +137,7 @@ export const make = <A>(entries: Iterable<Entry<A>>): ApiKeys<A> => {
  * ```
  */
 export const authenticate = <A>(keys: ApiKeys<A>): Effect.Effect<A, Unauthorized, ServerRequest.CurrentRequest> =>
-  Effect.flatMap(ServerRequest.header("x-api-key"), (presented) => {
+  Effect.flatMap(ServerRequest.header(Credentials.headers.apiKey), (presented) => {
     if (presented === undefined || presented === "") return Effect.fail(missingAuthentication)
     const found = keys.lookup(presented)
     return found === undefined ? Effect.fail(invalidApiKey) : Effect.succeed(found)

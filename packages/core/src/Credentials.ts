@@ -100,13 +100,21 @@ export const refreshableToken = (
 })
 
 /**
+ * The header each kind of credentials is sent in (lower case): an API key in
+ * `x-api-key`, a user access token, as it is, in `authorization`.
+ *
+ * @category constants
+ */
+export const headers = { apiKey: "x-api-key", userToken: "authorization" } as const
+
+/**
  * The header carrying a secret: `x-api-key` for an API key, `authorization`
  * for a user token.
  *
  * @category accessors
  */
 export const headerName = (credentials: Credentials): "x-api-key" | "authorization" =>
-  credentials._tag === "ApiKey" ? "x-api-key" : "authorization"
+  credentials._tag === "ApiKey" ? headers.apiKey : headers.userToken
 
 const redact = (secret: string | Redacted.Redacted<string>): Redacted.Redacted<string> =>
   Redacted.isRedacted(secret) ? secret : Redacted.make(secret)

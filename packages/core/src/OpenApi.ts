@@ -22,6 +22,11 @@
  *   each code's description in the response's `description` and in
  *   `x-enumDescriptions`.
  *
+ * The credentials the API accepts are security schemes the whole document
+ * requires, any one of them: the contract's API key (`X-Api-Key`) and user
+ * access token (`Authorization: <jwt>`, no `Bearer` prefix), or the ones
+ * `info.security` names.
+ *
  * Reused from Effect: every JSON Schema in the document (bodies, parameters,
  * headers, the shared error bodies under `components.schemas`) is Effect's
  * own generation, the pipeline `OpenApi.fromApi` (`effect/http-api`) compiles
@@ -53,6 +58,7 @@ import * as Schema from "effect/Schema"
 import * as SchemaAST from "effect/SchemaAST"
 import * as SchemaRepresentation from "effect/SchemaRepresentation"
 import { MalformedRequestProblem } from "./ApiError.ts"
+import * as Credentials from "./Credentials.ts"
 import type * as Endpoint from "./Endpoint.ts"
 import * as ErrorBody from "./ErrorBody.ts"
 import { defaultChallenge } from "./ResponseCodec.ts"
@@ -75,6 +81,43 @@ export interface Info {
   readonly descriptions?:
     | ((endpoint: Endpoint.Endpoint, status: number, code: string) => string | undefined)
     | undefined
+  /**
+   * The credentials every operation accepts, any one of them (`Scheme`):
+   * `components.securitySchemes` and the document's `security`; `[]` for an
+   * API without authentication. @default ["apiKey", "userToken"], as the contract
+   */
+  readonly security?: ReadonlyArray<Scheme> | undefined
+}
+
+/**
+ * The contract's credentials, as security schemes: `apiKey` (an API key in
+ * `X-Api-Key`, enduring access to one account) and `userToken` (a user access
+ * token, a JWT sent as it is in `Authorization`).
+ *
+ * @category models
+ */
+export type Scheme = "apiKey" | "userToken"
+
+/**
+ * The security scheme of each of the contract's credentials (the header
+ * names are `Credentials.headers`).
+ *
+ * @category constants
+ */
+export const securitySchemes: Readonly<Record<Scheme, EffectOpenApi.OpenAPIApiKeySecurityScheme>> = {
+  apiKey: {
+    type: "apiKey",
+    in: "header",
+    name: Credentials.headers.apiKey,
+    description: "An API key: enduring access to one account."
+  },
+  userToken: {
+    type: "apiKey",
+    in: "header",
+    name: Credentials.headers.userToken,
+    description:
+      "A user access token (a JWT, sent as it is, without a `Bearer` prefix), valid for an hour. An org account accessed with one also needs `X-Centrapay-Account: <accountId>`."
+  }
 }
 
 /**
@@ -115,12 +158,16 @@ export interface Document {
   readonly openapi: "3.1.0"
   readonly info: EffectOpenApi.OpenAPISpecInfo
   readonly servers?: ReadonlyArray<EffectOpenApi.OpenAPISpecServer>
+  /** The credentials every operation accepts, any one of them (left out when there are none). */
+  readonly security?: ReadonlyArray<EffectOpenApi.OpenAPISecurityRequirement>
   readonly tags: ReadonlyArray<EffectOpenApi.OpenAPISpecTag>
   readonly paths: Readonly<Record<string, Partial<Record<EffectOpenApi.OpenAPISpecMethodName, Operation>>>>
   readonly components: {
     readonly schemas: JsonSchema.Definitions
     /** The general table's error responses, by class: `MalformedRequest`, `Unauthorized`, `Forbidden`, `RouteNotFound`, `TooManyRequests`, `ServerError`. */
     readonly responses: Readonly<Record<string, EffectOpenApi.OpenApiSpecResponse>>
+    /** The schemes `security` names (left out when there are none). */
+    readonly securitySchemes?: Readonly<Partial<Record<Scheme, EffectOpenApi.OpenAPIApiKeySecurityScheme>>>
   }
 }
 
@@ -232,6 +279,7 @@ export const make = (endpoints: Iterable<Endpoint.Endpoint>, info: Info): Docume
     if (seen.has(endpoint.id)) throw new TypeError(`OpenApi.make: "${endpoint.id}" is listed twice`)
     seen.add(endpoint.id)
   }
+  const schemes = Arr.dedupe(info.security ?? contractSchemes)
   const compiled = compile([...general.flatMap(responseSchemas), ...planned.flatMap(schemasOf)])
   const paths: Record<string, Partial<Record<EffectOpenApi.OpenAPISpecMethodName, Operation>>> = {}
   const tags = new Set<string>()
@@ -249,14 +297,20 @@ export const make = (endpoints: Iterable<Endpoint.Endpoint>, info: Info): Docume
       ...(info.description === undefined ? {} : { description: info.description })
     },
     ...(info.servers === undefined ? {} : { servers: info.servers }),
+    ...(schemes.length === 0 ? {} : { security: schemes.map((scheme) => ({ [scheme]: [] })) }),
     tags: Array.from(tags, (name) => ({ name })),
     paths,
     components: {
       schemas: compiled.definitions,
-      responses: Object.fromEntries(general.map((response) => [response.shared, responseObject(response, compiled)]))
+      responses: Object.fromEntries(general.map((response) => [response.shared, responseObject(response, compiled)])),
+      ...(schemes.length === 0
+        ? {}
+        : { securitySchemes: Object.fromEntries(schemes.map((scheme) => [scheme, securitySchemes[scheme]])) })
     }
   }
 }
+
+const contractSchemes: ReadonlyArray<Scheme> = ["apiKey", "userToken"]
 
 const methodName = (method: Endpoint.Method): EffectOpenApi.OpenAPISpecMethodName => {
   switch (method) {

@@ -66,6 +66,33 @@ const errorBody = (message: Record<string, unknown>) => ({
 })
 
 describe("OpenApi.make", () => {
+  it("requires the contract's credentials, either of them, unless told which or none", async () => {
+    expect(userDocument.security).toEqual([{ apiKey: [] }, { userToken: [] }])
+    expect(userDocument.components.securitySchemes).toEqual({
+      apiKey: {
+        type: "apiKey",
+        in: "header",
+        name: "x-api-key",
+        description: "An API key: enduring access to one account."
+      },
+      userToken: {
+        type: "apiKey",
+        in: "header",
+        name: "authorization",
+        description:
+          "A user access token (a JWT, sent as it is, without a `Bearer` prefix), valid for an hour. An org account accessed with one also needs `X-Centrapay-Account: <accountId>`."
+      }
+    })
+    const keysOnly = OpenApi.make([GetWallet], { title: "x", version: "1", security: ["apiKey", "apiKey"] })
+    await validate(keysOnly)
+    expect(keysOnly.security).toEqual([{ apiKey: [] }])
+    expect(Object.keys(keysOnly.components.securitySchemes ?? {})).toEqual(["apiKey"])
+    const open = OpenApi.make([GetWallet], { title: "x", version: "1", security: [] })
+    await validate(open)
+    expect("security" in open).toBe(false)
+    expect("securitySchemes" in open.components).toBe(false)
+  })
+
   it("documents the whole Centrapay catalog as a valid OpenAPI 3.1 document", async () => {
     const document = OpenApi.make(Centrapay.endpoints, { title: "Centrapay", version: "1" })
     await validate(document)
