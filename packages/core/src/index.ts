@@ -64,5 +64,7 @@ export * as ServerRequest from "./ServerRequest.ts"
 export * as ServerResponse from "./ServerResponse.ts"
 /** Runs a server program per request: layer built once, deadline, never rejects. */
 export * as ServerRuntime from "./ServerRuntime.ts"
+/** A Web body stream read to its end, never past a cap. */
+export * as WebBody from "./WebBody.ts"
 /** The neutral response form decode reads and encode writes. */
 export * as WireResponse from "./WireResponse.ts"

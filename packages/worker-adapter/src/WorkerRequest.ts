@@ -12,6 +12,7 @@ import * as ApiError from "@centrapay-effect/core/ApiError"
 import * as QueryString from "@centrapay-effect/core/QueryString"
 import * as RequestChecks from "@centrapay-effect/core/RequestChecks"
 import * as ServerRequest from "@centrapay-effect/core/ServerRequest"
+import * as WebBody from "@centrapay-effect/core/WebBody"
 import * as Result from "effect/Result"
 
 /**
@@ -169,33 +170,9 @@ const fromBytes = (buffer: ArrayBuffer): Body =>
 const isText = (contentType: string | undefined): boolean =>
   contentType !== undefined && (contentType.startsWith("text/") || contentType.includes("json"))
 
-/** Reads a stream of unknown length chunk by chunk, stopping (and cancelling it) past the cap. */
+/** Reads a stream of unknown length (`WebBody.read`), stopping (and cancelling it) past the cap. */
 const readCapped = async (stream: ReadableStream<Uint8Array>, maxBodyBytes: number): Promise<Body> => {
-  try {
-    const reader = stream.getReader()
-    const chunks: Array<Uint8Array> = []
-    let length = 0
-    while (true) {
-      const { done, value } = await reader.read()
-      if (done) break
-      length += value.byteLength
-      const refused = RequestChecks.checkBodySize(length, maxBodyBytes)
-      if (refused !== undefined) {
-        await reader.cancel().catch(() => undefined)
-        return Result.fail(refused)
-      }
-      chunks.push(value)
-    }
-    if (length === 0) return noBody
-    if (chunks.length === 1) return Result.succeed(chunks[0])
-    const bytes = new Uint8Array(length)
-    let offset = 0
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset)
-      offset += chunk.byteLength
-    }
-    return Result.succeed(bytes)
-  } catch {
-    return failUnreadable()
-  }
+  const read = await WebBody.read(stream, (received) => RequestChecks.checkBodySize(received, maxBodyBytes)).result
+  if (Result.isSuccess(read)) return read.success.byteLength === 0 ? noBody : Result.succeed(read.success)
+  return read.failure._tag === "Refused" ? Result.fail(read.failure.error) : failUnreadable()
 }

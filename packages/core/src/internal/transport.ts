@@ -20,9 +20,11 @@ import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Option from "effect/Option"
+import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
 import * as ApiError from "../ApiError.ts"
 import { InvalidRequest } from "../ClientError.ts"
+import * as WebBody from "../WebBody.ts"
 
 /**
  * The client over `client`, sending every request with `redirect: "manual"`
@@ -64,12 +66,12 @@ export const readText = (
 }
 
 /**
- * The Web body read chunk by chunk in one callback (no stream pipeline),
- * its bytes decoded once at the end into the text `Stream.decodeText` makes
- * of them: UTF-8, a leading BOM dropped, malformed bytes replaced. Past the
- * cap, or when the read is interrupted (a timeout), the body is cancelled,
- * which aborts the request; a read that fails is the `DecodeError` the
- * response's `stream` would fail with.
+ * The Web body read with `WebBody.read` (no stream pipeline), its bytes
+ * decoded once at the end into the text `Stream.decodeText` makes of them:
+ * UTF-8, a leading BOM dropped, malformed bytes replaced. Past the cap, or
+ * when the read is interrupted (a timeout), the body is cancelled, which
+ * aborts the request; a read that fails is the `DecodeError` the response's
+ * `stream` would fail with.
  */
 const readWebBody = (
   response: HttpClientResponse.HttpClientResponse,
@@ -80,62 +82,34 @@ const readWebBody = (
 ): Effect.Effect<string, HttpClientError.HttpClientError | ApiError.TransportFailure> => {
   if (body === null) return Effect.succeed("")
   return Effect.callback((resume) => {
-    const reader = body.getReader()
-    const chunks: Array<Uint8Array> = []
-    let received = 0
-    let stopped = false
-    const cancel = (): Promise<void> => reader.cancel().catch(() => undefined)
-    const onChunk = (chunk: ReadableStreamReadResult<Uint8Array>): void => {
-      if (stopped) return
-      if (chunk.done) {
-        stopped = true
-        resume(Effect.succeed(utf8.decode(concat(chunks, received))))
-        return
-      }
-      received += chunk.value.byteLength
-      // A cap that is not a number (NaN) fails closed.
-      if (!(received <= maxBytes)) {
-        stopped = true
-        const failure = tooLarge(response.status, maxBytes, method, url)
-        cancel().then(() => resume(Effect.fail(failure)))
-        return
-      }
-      chunks.push(chunk.value)
-      reader.read().then(onChunk, onError)
-    }
-    const onError = (cause: unknown): void => {
-      if (stopped) return
-      stopped = true
+    // A cap that is not a number (NaN) fails closed.
+    const reading = WebBody.read(body, (received) =>
+      received <= maxBytes ? undefined : tooLarge(response.status, maxBytes, method, url)
+    )
+    let interrupted = false
+    void reading.result.then((result) => {
+      if (interrupted) return
+      if (Result.isSuccess(result)) return resume(Effect.succeed(utf8.decode(result.success)))
+      const stopped = result.failure
       resume(
         Effect.fail(
-          new HttpClientError.HttpClientError({
-            reason: new HttpClientError.DecodeError({ request: response.request, response, cause })
-          })
+          stopped._tag === "Refused"
+            ? stopped.error
+            : new HttpClientError.HttpClientError({
+                reason: new HttpClientError.DecodeError({ request: response.request, response, cause: stopped.cause })
+              })
         )
       )
-    }
-    reader.read().then(onChunk, onError)
+    })
     return Effect.promise(() => {
-      stopped = true
-      return cancel()
+      interrupted = true
+      return reading.cancel()
     })
   })
 }
 
 /** Decodes a whole body at once (not streaming: no state is kept between calls, so one serves every read). */
 const utf8 = new TextDecoder()
-
-/** The chunks of a body as one array of `length` bytes (the one chunk itself when there is one). */
-const concat = (chunks: ReadonlyArray<Uint8Array>, length: number): Uint8Array => {
-  if (chunks.length === 1 && chunks[0] !== undefined) return chunks[0]
-  const bytes = new Uint8Array(length)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return bytes
-}
 
 /** The body read through the response's `stream` (an `HttpClient` that is not fetch-based). */
 const readStream = (
