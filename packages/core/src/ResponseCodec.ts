@@ -447,12 +447,7 @@ const written = (
     return { status, headers: { ...problemHeaders, ...headers, ...vary }, body: JSON.stringify(wire) }
   }
   const wire: ErrorBody = { statusCode: status, error: reasonPhrase(status), ...fields }
-  return {
-    status,
-    // The usual case (no extra header, no Vary) without spreading three objects.
-    headers: headers === undefined && vary === undefined ? { ...jsonHeaders } : { ...jsonHeaders, ...headers, ...vary },
-    body: JSON.stringify(wire)
-  }
+  return { status, headers: { ...jsonHeaders, ...headers, ...vary }, body: JSON.stringify(wire) }
 }
 
 // At least one second: `Retry-After: 0` would invite an immediate retry storm.

@@ -304,8 +304,11 @@ let lastAnswered:
     }
   | undefined
 
-const frozen = (response: ServerResponse): ServerResponse =>
-  Object.freeze({ ...response, headers: Object.freeze({ ...response.headers }) })
+// `encode` writes a new response every time: it is frozen as it is, not copied.
+const frozen = (response: ServerResponse): ServerResponse => {
+  Object.freeze(response.headers)
+  return Object.freeze(response)
+}
 
 /**
  * The response of last resort, for when even mapping a failure failed: a
