@@ -20,9 +20,11 @@ export const CancelRequest = Endpoint.make(
 export const GetPatronCode = Endpoint.make("GET /api/patron-codes/barcode/{barcode}", { 400: ["CHECKSUM_FAILED"] })
 export const endpoints = [CreateAssetTransfer, CancelRequest] as const
 
-const businessCode = fc.stringMatching(/^[A-Z][A-Z0-9]{0,8}(?:_[A-Z0-9]{1,8}){0,3}$/)
+const upperSnake = fc.stringMatching(/^[A-Z][A-Z0-9]{0,8}(?:_[A-Z0-9]{1,8}){0,3}$/)
+// Not a reason phrase in capitals (`NOT_FOUND`, `FORBIDDEN`): those are not business codes.
+const businessCode = upperSnake.filter((code) => ApiError.isBusinessCode(code))
 const phrase = fc.string({ maxLength: 40 }).filter((s) => !ApiError.isBusinessCode(s) && s.trim() !== "")
-const message = fc.oneof(fc.string({ maxLength: 60 }), businessCode).filter((m) => m.trim() !== "")
+const message = fc.oneof(fc.string({ maxLength: 60 }), upperSnake).filter((m) => m.trim() !== "")
 const wholeSeconds = fc.integer({ min: 1, max: 86_400 }).map((s) => Duration.seconds(s))
 const issue: fc.Arbitrary<ErrorBody.Issue> = fc.record({
   path: fc.array(fc.oneof(fc.string({ maxLength: 10 }), fc.nat({ max: 20 })), { maxLength: 4 }),
